@@ -130,9 +130,10 @@ def _is_section_marker(line: _Line) -> bool:
 def _int(token: str, what: str, line: int, *, minimum: int = 0) -> int:
     # Plain decimal digits only: int() would also take "+5", "1_000" or Unicode digits.
     body = token[1:] if token.startswith("-") else token
-    if not (body.isascii() and body.isdigit()) or len(body) > 9:
-        raise FormatError(f"{what} must be a whole number, got {token!r}", line=line)
-    value = int(token)
+    if not (body.isascii() and body.isdigit()):
+        raise FormatError(f"{what} must be a whole number, got {token[:20]!r}", line=line)
+    # Long digit strings are out of range anyway; skip int() on them (quadratic, capped).
+    value = int(token) if len(body) <= 12 else (MAX_NUMBER + 1) * (-1 if token[0] == "-" else 1)
     if value < minimum:
         raise FormatError(f"{what} must be at least {minimum}, got {value}", line=line)
     if value > MAX_NUMBER:
@@ -194,6 +195,10 @@ def _records(
             raise FormatError(f"header says {count} {noun}, {given} given", line=where)
         reader.next(noun)
         parse(line)
+    extra = reader.peek()
+    # A lone token is more likely a misspelt marker, reported by the caller's next step.
+    if extra is not None and len(extra.tokens) > 1:
+        raise FormatError(f"header says {count} {noun}, more given", line=extra.number)
 
 
 def _expect_fields(line: _Line, n: int, noun: str) -> list[str]:
@@ -352,12 +357,7 @@ def _parse_problem_text(text: str) -> Problem:
 
     end = reader.next("'END.'")
     if end.tokens != ["END."]:
-        if _is_section_marker(end):
-            raise FormatError(f"expected 'END.', got {end.text[:60]!r}", line=end.number)
-        raise FormatError(
-            f"expected 'END.', got {end.text[:60]!r} (more records than the header's count?)",
-            line=end.number,
-        )
+        raise FormatError(f"expected 'END.', got {end.text[:60]!r}", line=end.number)
     extra = reader.peek()
     if extra is not None:
         raise FormatError("unexpected content after 'END.'", line=extra.number)
