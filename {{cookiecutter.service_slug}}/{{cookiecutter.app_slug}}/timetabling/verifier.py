@@ -6,7 +6,8 @@ solution lines: unknown courses or rooms, out-of-range days or periods and a sec
 course in one period are skipped with a warning. Besides the totals it explains every penalty as a
 `Violation` naming the courses, rooms, curricula, teachers and the period involved.
 
-Days and periods are 0-based everywhere, as in the file formats.
+Days and periods are 0-based everywhere, as in the file formats. One deliberate difference: a
+maximum daily load of 0 (what `.ctt` problems carry) means "no maximum" for StudentLoad.
 """
 
 from __future__ import annotations
@@ -232,26 +233,25 @@ class _Timetable:
         warnings: list[str] = []
         taken: set[int] = set()
         for n, a in enumerate(assignments, start=1):
-            what = f"lecture {n} ({a.course} {a.room} {a.day} {a.period})"
             ci = ix.course_ix.get(a.course)
-            if ci is None:
-                warnings.append(f"{what}: unknown course {a.course!r}, skipped")
-                continue
             ri = ix.room_ix.get(a.room)
-            if ri is None:
-                warnings.append(f"{what}: unknown room {a.room!r}, skipped")
+            day, period = a.day, a.period
+            if (
+                ci is None
+                or ri is None
+                or type(day) is not int
+                or type(period) is not int
+                or not 0 <= day < ix.days
+                or not 0 <= period < ix.ppd
+            ):
+                warnings.append(f"lecture {n} ({_line(a)}): {_rejection(ix, a)}, skipped")
                 continue
-            if not 0 <= a.day < ix.days:
-                warnings.append(f"{what}: day {a.day} out of range 0..{ix.days - 1}, skipped")
-                continue
-            if not 0 <= a.period < ix.ppd:
-                warnings.append(f"{what}: period {a.period} out of range 0..{ix.ppd - 1}, skipped")
-                continue
-            slot = a.day * ix.ppd + a.period
+            slot = day * ix.ppd + period
             key = ci * ix.slots + slot
             if key in taken:
                 warnings.append(
-                    f"{what}: course {a.course} already has a lecture at {ix.when(slot)}, skipped"
+                    f"lecture {n} ({_line(a)}): course {a.course} already has a lecture at "
+                    f"{ix.when(slot)}, skipped"
                 )
                 continue
             taken.add(key)
@@ -271,6 +271,21 @@ class _Timetable:
                     table[qi].setdefault(slot, []).append((ci, ri))
             self._by_curriculum = table
         return self._by_curriculum
+
+
+def _line(a: Assignment) -> str:
+    return f"{a.course} {a.room} {a.day} {a.period}"
+
+
+def _rejection(ix: _Index, a: Assignment) -> str:
+    """Why a solution line is skipped, checked in the official validator's order."""
+    if a.course not in ix.course_ix:
+        return f"unknown course {a.course!r}"
+    if a.room not in ix.room_ix:
+        return f"unknown room {a.room!r}"
+    if type(a.day) is not int or not 0 <= a.day < ix.days:
+        return f"day {a.day!r} out of range 0..{ix.days - 1}"
+    return f"period {a.period!r} out of range 0..{ix.ppd - 1}"
 
 
 # --------------------------------------------------------------------------- measures

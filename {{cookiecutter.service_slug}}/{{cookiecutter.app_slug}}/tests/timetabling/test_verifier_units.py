@@ -346,3 +346,20 @@ def test_index_is_reused_for_the_same_problem() -> None:
     second = verify(problem, assignments(moved(("c3", "rA", 0, 3), None)))
     assert first.values != second.values
     assert verify(problem, assignments(BASE)) == first
+
+
+def test_non_integer_day_or_period_is_skipped() -> None:
+    odd = [Assignment("c3", "rA", "0", 3), Assignment("c3", "rA", 0, 3.0)]  # type: ignore[arg-type]
+    result = verify(BASE_PROBLEM, [*assignments(moved(("c3", "rA", 0, 3), None)), *odd])
+    assert len(result.warnings) == 2
+    assert "day '0' out of range" in result.warnings[0]
+    assert "period 3.0 out of range" in result.warnings[1]
+    assert result.values["Lectures"] == 1
+
+
+def test_problem_without_daily_bounds_has_no_student_load() -> None:
+    # .ctt problems carry min = max = 0: no maximum is enforced rather than "every lecture over".
+    problem = dataclasses.replace(
+        BASE_PROBLEM, min_daily_lectures=0, max_daily_lectures=0, extended=False
+    )
+    assert verify(problem, assignments(BASE), "UD3").values["StudentLoad"] == 0
