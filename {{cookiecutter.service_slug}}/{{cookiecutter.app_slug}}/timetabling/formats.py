@@ -53,6 +53,10 @@ class FormatError(ValueError):
     def with_source(self, source: str) -> FormatError:
         return FormatError(self.message, line=self.line, source=source)
 
+    def __reduce__(self) -> tuple[type[FormatError], tuple[str, int | None, str | None]]:
+        # Keeps the fields when pickled (Celery results, multiprocessing).
+        return (FormatError, (self.message, self.line, self.source))
+
 
 # --------------------------------------------------------------------------- input hygiene
 
@@ -132,8 +136,9 @@ def _int(token: str, what: str, line: int, *, minimum: int = 0) -> int:
     body = token[1:] if token.startswith("-") else token
     if not (body.isascii() and body.isdigit()):
         raise FormatError(f"{what} must be a whole number, got {token[:20]!r}", line=line)
-    # Long digit strings are out of range anyway; skip int() on them (quadratic, capped).
-    value = int(token) if len(body) <= 12 else (MAX_NUMBER + 1) * (-1 if token[0] == "-" else 1)
+    if len(body) > len(str(MAX_NUMBER)):
+        raise FormatError(f"{what} is out of range, got {token[:20]!r}", line=line)
+    value = int(token)
     if value < minimum:
         raise FormatError(f"{what} must be at least {minimum}, got {value}", line=line)
     if value > MAX_NUMBER:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def test_more_courses_than_the_header_says() -> None:
             "ArcTec Indaco 3 2 \uff14\uff12",
             "number of students must be a whole",
         ),
-        ("ArcTec Indaco 3 2 42", "ArcTec Indaco 3 2 4200000000", "number of students must be"),
+        ("ArcTec Indaco 3 2 42", "ArcTec Indaco 3 2 4200000", "number of students must be at most"),
+        ("ArcTec Indaco 3 2 42", "ArcTec Indaco 3 2 " + "9" * 5000, "students is out of range"),
         ("B 50", "A 50", "duplicate room id 'A'"),
         ("B 50", "B", "expected 2 fields for a room, got 1"),
         ("Days: 5", "Days: 0", "Days must be at least 1, got 0"),
@@ -337,6 +339,12 @@ def test_format_error_without_line() -> None:
     error = FormatError("boom", source="x.ctt")
     assert (str(error), error.line) == ("x.ctt: boom", None)
     assert str(FormatError("boom", line=3)) == "<input>, line 3: boom"
+
+
+def test_format_error_survives_pickling() -> None:
+    error = pickle.loads(pickle.dumps(FormatError("boom", line=3, source="x.ctt")))
+    assert (error.message, error.line, error.source) == ("boom", 3, "x.ctt")
+    assert str(error) == "x.ctt, line 3: boom"
 
 
 # --------------------------------------------------------------------------- solutions
