@@ -167,7 +167,7 @@ def _read_header(reader: _Reader) -> tuple[dict[str, list[str]], dict[str, int],
         found = found.strip()
         if index == len(_COMMON_HEADER) and found in _EXTENDED_KEYS:
             expected, extended = _ECTT_HEADER, True
-            key = found
+            key = expected[index]
         if not sep or found != key:
             raise FormatError(
                 f"expected header line {hint}, got {line.text[:60]!r}", line=line.number
@@ -397,10 +397,28 @@ def read_problem(path: str | Path) -> Problem:
     return parse_problem(path.read_bytes(), source=path.name)
 
 
+def _check_token(kind: str, value: str) -> None:
+    # The formats are whitespace-separated: such an id would silently shift every field.
+    if not value or any(ch.isspace() for ch in value):
+        raise ValueError(f"{kind} {value!r} cannot be written: ids must be non-empty, no blanks")
+
+
 def format_problem(problem: Problem, *, extended: bool | None = None) -> str:
-    """Write `problem` as `.ectt` (extended) or `.ctt`; `None` keeps the problem's own format."""
+    """Write `problem` as `.ectt` (extended) or `.ctt`; `None` keeps the problem's own format.
+
+    Raises ValueError for data the format cannot carry (ids with blanks, a multi-line name).
+    """
     if extended is None:
         extended = problem.extended
+    if not problem.name.strip() or "\n" in problem.name or "\r" in problem.name:
+        raise ValueError(f"problem name {problem.name!r} cannot be written: one non-blank line")
+    for c in problem.courses:
+        _check_token("course id", c.id)
+        _check_token("teacher id", c.teacher)
+    for r in problem.rooms:
+        _check_token("room id", r.id)
+    for q in problem.curricula:
+        _check_token("curriculum id", q.id)
     order = {c.id: i for i, c in enumerate(problem.courses)}
     room_order = {r.id: i for i, r in enumerate(problem.rooms)}
     out = [
@@ -483,4 +501,8 @@ def read_solution(path: str | Path) -> list[Assignment]:
 
 def format_solution(assignments: Iterable[Assignment]) -> str:
     """One `CourseID RoomID Day Period` line per lecture, sorted, with a trailing newline."""
-    return "".join(f"{a.course} {a.room} {a.day} {a.period}\n" for a in sorted(assignments))
+    lectures = sorted(assignments)
+    for a in lectures:
+        _check_token("course id", a.course)
+        _check_token("room id", a.room)
+    return "".join(f"{a.course} {a.room} {a.day} {a.period}\n" for a in lectures)

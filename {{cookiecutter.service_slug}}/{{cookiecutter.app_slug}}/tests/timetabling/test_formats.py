@@ -211,6 +211,12 @@ def test_malformed_ctt(old: str, new: str, message: str) -> None:
         ("Min_Max_Daily_Lectures: 2 3", "Min_Max_Daily_Lectures: 4 3", "exceeds maximum 3"),
         ("Min_Max_Daily_Lectures: 2 3", "Min_Max_Daily_Lectures: 2", "takes two numbers"),
         ("RoomConstraints: 3", "Constraints: 3", "expected header line 'RoomConstraints:'"),
+        (
+            "Min_Max_Daily_Lectures: 2 3",
+            "",
+            "expected header line 'Constraints:' (.ctt) or 'Min_Max_Daily_Lectures:' (.ectt), "
+            "got 'UnavailabilityConstraints: 8'",
+        ),
         ("RoomConstraints: 3", "RoomConstraints: 4", "header says 4 room constraints, 3 given"),
     ],
 )
@@ -220,6 +226,8 @@ def test_malformed_ectt(old: str, new: str, message: str) -> None:
     assert message in error.message
     if "given" in message:
         assert error.line == line_of(TOY_ECTT, "END.")
+    elif not new:
+        assert error.line == line_of(TOY_ECTT, old) + 1
     else:
         assert error.line == line_of(TOY_ECTT, old.strip())
 
@@ -406,3 +414,26 @@ def test_problem_built_in_code_writes_valid_files() -> None:
 
 def test_limits_are_module_constants() -> None:
     assert formats.MAX_INPUT_BYTES == 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": "two\nlines"}, "problem name"),
+        ({"name": " "}, "problem name"),
+        ({"rooms": (Room("room 1", 10),)}, "room id 'room 1' cannot be written"),
+        ({"courses": (Course("a", "", 1, 1, 5),)}, "teacher id '' cannot be written"),
+        ({"curricula": (Curriculum("q\t1", ()),)}, "curriculum id"),
+    ],
+)
+def test_format_problem_refuses_data_the_format_cannot_carry(
+    change: dict[str, object], message: str
+) -> None:
+    problem = dataclasses.replace(parse_problem(TOY_CTT), **change)
+    with pytest.raises(ValueError, match=message):
+        format_problem(problem)
+
+
+def test_format_solution_refuses_ids_with_blanks() -> None:
+    with pytest.raises(ValueError, match="course id 'c 1' cannot be written"):
+        format_solution([Assignment("c 1", "rA", 0, 0)])
