@@ -92,6 +92,9 @@ class Verification:
                 {"name": c.name, "hard": c.hard, "weight": c.weight, "value": c.value}
                 for c in self.components
             ],
+            # The same numbers keyed by name, split like the validator's summary.
+            "hard": {c.name: c.value for c in self.components if c.hard},
+            "soft": {c.name: c.value for c in self.components if not c.hard},
             "violations": [v.to_dict() for v in self.violations],
             "warnings": list(self.warnings),
         }

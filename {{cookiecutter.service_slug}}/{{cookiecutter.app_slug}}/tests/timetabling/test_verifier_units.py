@@ -334,6 +334,20 @@ def test_format_text_and_to_dict() -> None:
         "value": 1,
     }
     assert payload["violations"][0]["rooms"] == ["rB"]
+    assert payload["hard"] == {
+        "Lectures": 0,
+        "Conflicts": 0,
+        "Availability": 0,
+        "RoomOccupation": 0,
+        "RoomConstraints": 1,
+    }
+    assert list(payload["soft"]) == [
+        "RoomCapacity",
+        "MinWorkingDays",
+        "CurriculumCompactness",
+        "DoubleLectures",
+        "StudentLoad",
+    ]
     assert (payload["violations"][0]["day"], payload["violations"][0]["period"]) == (0, 3)
     clean = verify(BASE_PROBLEM, assignments(BASE), "UD2")
     assert clean.feasible
