@@ -1,0 +1,33 @@
+# The two commands of the README, and a few more for working on the template.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help demo test test-quick lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(BIN)/.installed  ## render the Scheduler Service and serve it on 127.0.0.1:$(PORT), no services needed
+	$(BIN)/python scripts/demo.py --port $(PORT)
+
+test: $(BIN)/.installed  ## the whole suite: renders, hooks, generated suites on SQLite and MariaDB + Redis, browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-quick: $(BIN)/.installed  ## the quick loop: rendering, hooks and lint only
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed  ## ruff on the template's own Python
+	$(BIN)/ruff check hooks tests scripts
+	$(BIN)/ruff format --check hooks tests scripts
+
+clean:  ## remove renders, caches and virtualenvs
+	rm -rf build .cache artifacts $(VENV)

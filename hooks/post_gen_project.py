@@ -1,0 +1,52 @@
+"""Remove the files of switched-off parts and write a git-ignored .env with a fresh secret key.
+
+Only deletes and writes files inside the generated project: no network, no installs, and safe to
+run again (cruft update re-runs it).
+"""
+
+import secrets
+import shutil
+from pathlib import Path
+
+APP = "{{ cookiecutter.app_slug }}"
+SCHEDULING = "{{ cookiecutter.scheduling_domain }}" == "yes"
+
+# Paths (relative to the project root) that belong to one variant only.
+SCHEDULING_ONLY = [
+    f"{APP}/timetabling",
+    f"{APP}/tests/timetabling",
+    f"{APP}/tests/scheduling",
+    f"{APP}/templates/{APP}/scheduling",
+    f"{APP}/management",
+    "docs/scheduling.md",
+]
+LEAN_ONLY = [
+    f"{APP}/tests/notes",
+    f"{APP}/templates/{APP}/notes",
+]
+
+
+def remove(relative: str) -> None:
+    path = Path(relative)
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def write_env_file() -> None:
+    env = Path(".env")
+    if env.exists():  # keep the secret of an earlier run: sessions and signed data stay valid
+        return
+    example = Path(".env.example").read_text(encoding="utf-8")
+    key = secrets.token_urlsafe(50)
+    env.write_text(
+        example.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={key}"),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    for relative in LEAN_ONLY if SCHEDULING else SCHEDULING_ONLY:
+        remove(relative)
+    write_env_file()

@@ -1,0 +1,1 @@
+"""Scheduling data: problems, timetable revisions and generation runs live here."""

@@ -1,0 +1,96 @@
+"""Render the template and prepare what generated projects need to run their own tests.
+
+Virtual environments are shared between bakes whose locked requirements are identical (keyed by
+a hash of the lock files), and kept under .cache/ between runs, so the suite installs each
+dependency set once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+CACHE = TEMPLATE / ".cache"
+VENVS = CACHE / "venvs"
+ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", TEMPLATE / "artifacts"))
+MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+DEFAULTS = {
+    "service_slug": "scheduler_service",
+    "app_slug": "scheduler",
+}
+
+
+def bake(output_dir: Path, **answers: str) -> Path:
+    """Render with the given answers (the rest default) and return the project directory."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return Path(
+        cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir))
+    )
+
+
+def lock_hash(project: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("base.txt", "test.txt"):
+        digest.update((project / "requirements" / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def project_python(project: Path) -> Path:
+    """A virtualenv with the project's locked test requirements, shared by identical locks."""
+    venv = VENVS / lock_hash(project)
+    python = venv / "bin" / "python"
+    if not (venv / ".complete").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python),
+             "-r", str(project / "requirements" / "test.txt")],
+            check=True, cwd=project,
+        )  # fmt: skip
+        (venv / ".complete").touch()
+    return python
+
+
+def port_is_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def service_env(tag: str, redis_db: int) -> dict[str, str]:
+    """Variables pointing a generated project at MariaDB and Redis, isolated by `tag`."""
+    name = f"t_{tag}_{uuid.uuid4().hex[:6]}"
+    return {
+        "DATABASE_URL": f"{MYSQL_URL}/{name}",
+        "REDIS_URL": f"{REDIS_URL}/{redis_db}",
+        "CELERY_TASK_DEFAULT_QUEUE": name,
+    }
+
+
+def run(
+    args: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess:
+    """Run a command in a generated project with a clean, explicit environment."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base.pop("REDIS_URL", None)
+    base.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env={**base, **(env or {})},
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip

@@ -1,0 +1,24 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .request_context import current_request_id, reset_request_id, set_request_id
+
+HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep the caller's), log it, and return it in a header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_request_id(request.headers.get(HEADER))
+        try:
+            request.request_id = current_request_id()
+            response = self.get_response(request)
+            response[HEADER] = request.request_id
+            return response
+        finally:
+            reset_request_id(token)

@@ -1,0 +1,65 @@
+"""Test helpers for real processes: a Celery worker and polling. Used by tests only."""
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url_for_worker() -> str:
+    """The URL of the database this test run uses (pytest-django's test database)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = s.get("PASSWORD") or ""
+    credentials = f"{s['USER']}:{password}" if password else f"{s['USER']}"
+    return f"mysql://{credentials}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 3306}/{s['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` process serving this test run's queue and test database."""
+
+    def __init__(self, env: dict[str, str], *, queue: str) -> None:
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "{{ cookiecutter.service_slug }}", "worker",
+             "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+             "--queues", queue],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip())
+            if " ready." in line:
+                self.ready.set()
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wait_until(
+    condition: Callable[[], object], *, timeout: float = 30.0, interval: float = 0.1
+) -> bool:
+    """Poll `condition` until it returns something true or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False

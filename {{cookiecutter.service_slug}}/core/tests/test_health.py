@@ -1,0 +1,66 @@
+from collections.abc import Iterator
+
+import pytest
+from django.db import connections
+
+
+@pytest.fixture
+def unreachable_database() -> Iterator[None]:
+    """Point the default connection at a database that cannot be reached, then restore it."""
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "sqlite":  # the test database is a file (environments/test.py)
+        connection.settings_dict["NAME"] = "/nonexistent-directory/db.sqlite3"
+    else:
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=1)  # nothing listens on port 1
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved)
+
+
+def test_liveness_touches_nothing_and_ignores_host(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.3.7")  # a bare IP, not in ALLOWED_HOSTS
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readiness_ok_with_bare_ip_host(client):
+    response = client.get("/readyz", HTTP_HOST="10.0.3.7")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_other_pages_still_check_the_host(client):
+    assert client.get("/", HTTP_HOST="10.0.3.7").status_code == 400
+
+
+@pytest.mark.django_db
+def test_readiness_503_names_the_database(client, unreachable_database):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["database"]
+    assert body["checks"]["database"]["ok"] is False
+    assert body["checks"]["database"]["error"]
+
+
+@pytest.mark.django_db
+def test_readiness_503_names_the_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_readiness_checks_real_redis(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == {"ok": True, "ms": pytest.approx(0, abs=1000)}

@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/admin.py" %}{% else %}{% include "lean/admin.py" %}{% endif %}

@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/api_urls.py" %}{% else %}{% include "lean/api_urls.py" %}{% endif %}

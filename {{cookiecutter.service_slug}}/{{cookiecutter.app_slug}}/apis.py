@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/apis.py" %}{% else %}{% include "lean/apis.py" %}{% endif %}

@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/models.py" %}{% else %}{% include "lean/models.py" %}{% endif %}

@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/selectors.py" %}{% else %}{% include "lean/selectors.py" %}{% endif %}

@@ -1,0 +1,1 @@
+{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/services.py" %}{% else %}{% include "lean/services.py" %}{% endif %}

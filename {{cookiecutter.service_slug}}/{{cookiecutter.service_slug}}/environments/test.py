@@ -1,0 +1,10 @@
+"""Test runs (pytest): SQLite and eager tasks unless DATABASE_URL / REDIS_URL say otherwise."""
+
+from ..settings import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-for-the-test-suite-only"
+# A file, not SQLite's shared in-memory database: tests can then close and reopen connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user fixtures

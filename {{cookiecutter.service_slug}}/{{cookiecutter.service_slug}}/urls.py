@@ -1,0 +1,15 @@
+"""Each application's own urls.py is included under its prefix; probes live in core.health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/core/", include("core.api_urls")),
+    path("api/v1/", include("{{ cookiecutter.app_slug }}.api_urls")),
+    path("{{ cookiecutter.app_slug }}/", include("{{ cookiecutter.app_slug }}.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
