@@ -1,1 +1,240 @@
-"""Scheduling data: problems, timetable revisions and generation runs live here."""
+"""Scheduling data: problems (terms), their timetable revisions and the runs that generate them.
+
+A `Problem` is one term's curriculum-based course timetabling instance (ITC-2007 track 3). A
+`Revision` is one complete timetable of a problem; revisions are immutable: an edit or a
+generation makes a new one, numbered 1, 2, 3... per problem. A `GenerationRun` records one
+request to the solver and its lifecycle (queued -> running -> succeeded/failed/cancelled).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Problem(models.Model):
+    class SourceFormat(models.TextChoices):
+        CTT = "ctt", "ITC-2007 .ctt"
+        ECTT = "ectt", "Extended .ectt"
+
+    name = models.CharField(max_length=200)
+    days = models.PositiveSmallIntegerField()
+    periods_per_day = models.PositiveSmallIntegerField()
+    min_daily_lectures = models.PositiveSmallIntegerField(default=0)
+    max_daily_lectures = models.PositiveSmallIntegerField(default=0)
+    source_format = models.CharField(max_length=4, choices=SourceFormat.choices)
+    # Bumped by every edit of the problem's data: keys the cached core model.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scheduling_problems",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extended(self) -> bool:
+        return self.source_format == self.SourceFormat.ECTT
+
+
+class Course(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="courses")
+    code = models.CharField(max_length=64)
+    teacher = models.CharField(max_length=64, db_index=True)
+    lectures = models.PositiveSmallIntegerField()
+    min_working_days = models.PositiveSmallIntegerField()
+    students = models.PositiveIntegerField()
+    double_lectures = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "code"], name="course_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Room(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="rooms")
+    code = models.CharField(max_length=64)
+    capacity = models.PositiveIntegerField()
+    site = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "code"], name="room_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Curriculum(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="curricula")
+    code = models.CharField(max_length=64)
+    courses = models.ManyToManyField(Course, related_name="curricula")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "curricula"
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "code"], name="curriculum_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Unavailability(models.Model):
+    """The course may not be taught at (day, period)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="unavailability")
+    day = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "unavailability"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "day", "period"], name="unavailability_unique_slot"
+            ),
+        ]
+
+
+class RoomConstraint(models.Model):
+    """The room is unsuitable for the course (extended formulations)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="room_constraints")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="room_constraints")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "room"], name="room_constraint_unique"),
+        ]
+
+
+class Revision(models.Model):
+    """One complete timetable of a problem. Immutable once written."""
+
+    class Origin(models.TextChoices):
+        GENERATED = "generated"
+        EDITED = "edited"
+        IMPORTED = "imported"
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+    formulation = models.CharField(max_length=8, default="UD2")
+    # The verifier's components at creation: {"hard": {name: count}, "soft": {name: cost}}.
+    cost = models.JSONField(default=dict)
+    hard_violations = models.PositiveIntegerField(default=0)
+    total_cost = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scheduling_revisions",
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["problem_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}#{self.number}"
+
+
+class Assignment(models.Model):
+    """One lecture of a revision: `course` in `room` at (`day`, `period`)."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="assignments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="assignments")
+    day = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    pinned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["revision", "day", "period"], name="assignment_revision_slot"),
+        ]
+
+
+class GenerationRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    # Parameters
+    formulation = models.CharField(max_length=8, default="UD2")
+    time_limit = models.PositiveIntegerField()
+    seed = models.PositiveIntegerField(default=0)
+    base_revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    min_change_weight = models.PositiveIntegerField(null=True, blank=True)
+    # Progress (written by the worker at a bounded rate; updated_at doubles as its heartbeat)
+    phase = models.CharField(max_length=16, blank=True)
+    best_cost = models.PositiveIntegerField(null=True, blank=True)
+    bound = models.PositiveIntegerField(null=True, blank=True)
+    elapsed = models.FloatField(default=0.0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    # Outcome
+    error_code = models.CharField(max_length=32, blank=True)
+    error_message = models.TextField(blank=True)
+    error_extra = models.JSONField(default=dict, blank=True)
+    result_revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scheduling_runs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["problem", "status"], name="run_problem_status")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
