@@ -10,16 +10,18 @@ from .models import Counter, Heartbeat
 from .request_context import current_request_id
 
 
-@transaction.atomic
 def counter_increment(*, name: str = "hello") -> int:
     """Add one and return the new value; correct under concurrent requests.
 
-    The UPDATE ... SET value = value + 1 is done by the database and holds the row lock until
-    commit, so the value read back inside the same transaction is this request's own.
+    The row is created in its own short transaction first: creating it inside the increment's
+    transaction lets two first visitors deadlock on InnoDB's duplicate-key locks. The UPDATE
+    ... SET value = value + 1 then holds the row lock until commit, so the value read back in
+    the same transaction is this request's own.
     """
     Counter.objects.get_or_create(name=name)
-    Counter.objects.filter(name=name).update(value=F("value") + 1)
-    return Counter.objects.values_list("value", flat=True).get(name=name)
+    with transaction.atomic():
+        Counter.objects.filter(name=name).update(value=F("value") + 1)
+        return Counter.objects.values_list("value", flat=True).get(name=name)
 
 
 def heartbeat_create(*, message: str) -> Heartbeat:
