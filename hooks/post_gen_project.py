@@ -18,7 +18,9 @@ SCHEDULING_ONLY = [
     f"{APP}/tests/scheduling",
     f"{APP}/templates/{APP}/scheduling",
     f"{APP}/management",
+    f"{APP}/scheduling",
     "docs/scheduling.md",
+    "scripts/bench_api.py",
 ]
 LEAN_ONLY = [
     f"{APP}/tests/notes",

@@ -1,1 +1,46 @@
-"""Admin of the scheduling app."""
+"""Admin of the scheduling app: browse problems, revisions and runs (staff manage users and the
+"scheduler" group in the stock auth admin)."""
+
+from django.contrib import admin
+
+from .models import Course, Curriculum, GenerationRun, Problem, Revision, Room
+
+
+class CourseInline(admin.TabularInline):
+    model = Course
+    extra = 0
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "days", "periods_per_day", "source_format", "created_at"]
+    list_select_related = ["created_by"]
+    search_fields = ["name"]
+    inlines = [CourseInline, RoomInline]
+
+
+@admin.register(Curriculum)
+class CurriculumAdmin(admin.ModelAdmin):
+    list_display = ["id", "code", "problem"]
+    list_select_related = ["problem"]
+    filter_horizontal = ["courses"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["id", "problem", "number", "origin", "hard_violations", "total_cost"]
+    list_select_related = ["problem"]
+    list_filter = ["origin"]
+    readonly_fields = [f.name for f in Revision._meta.fields]
+
+
+@admin.register(GenerationRun)
+class GenerationRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "problem", "status", "formulation", "time_limit", "best_cost"]
+    list_select_related = ["problem"]
+    list_filter = ["status"]

@@ -110,6 +110,9 @@ class Unavailability(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.course_id}@{self.day}.{self.period}"
+
 
 class RoomConstraint(models.Model):
     """The room is unsuitable for the course (extended formulations)."""
@@ -122,6 +125,9 @@ class RoomConstraint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "room"], name="room_constraint_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} not in {self.room_id}"
 
 
 class Revision(models.Model):
@@ -178,6 +184,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["revision", "day", "period"], name="assignment_revision_slot"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.room_id} {self.day} {self.period}"
 
 
 class GenerationRun(models.Model):

@@ -199,6 +199,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+{% if cookiecutter.scheduling_domain == "yes" -%}
+# --- Scheduling -------------------------------------------------------------------------------
+SCHEDULING_MAX_UPLOAD_BYTES = env.int("SCHEDULING_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+SCHEDULING_MAX_TIME_LIMIT = env.int("SCHEDULING_MAX_TIME_LIMIT", default=3000)  # seconds
+SCHEDULING_SOLVER_WORKERS = env.int("SCHEDULING_SOLVER_WORKERS", default=2)  # CP-SAT threads
+# A running generation whose heartbeat is older than this is taken over on re-delivery.
+SCHEDULING_RUN_STALE_SECONDS = env.int("SCHEDULING_RUN_STALE_SECONDS", default=60)
+
+{% endif -%}
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="console")  # "json" in production: one object per line

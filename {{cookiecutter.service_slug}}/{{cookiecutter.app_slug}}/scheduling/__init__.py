@@ -1,0 +1,1 @@
+"""Scheduling-only helpers of the app: permissions and exports."""
