@@ -11,6 +11,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(BIN)/.installed: requirements-dev.txt
+	scripts/system-packages.sh build
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
@@ -20,6 +21,8 @@ demo: $(BIN)/.installed  ## render the Scheduler Service and serve it on 127.0.0
 	$(BIN)/python scripts/demo.py --port $(PORT)
 
 test: $(BIN)/.installed  ## the whole suite: renders, hooks, generated suites on SQLite and MariaDB + Redis, browser
+	scripts/system-packages.sh test
+	scripts/start-services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-quick: $(BIN)/.installed  ## the quick loop: rendering, hooks and lint only
