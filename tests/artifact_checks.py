@@ -1,0 +1,393 @@
+"""Checks of the generated build, ship and run artifacts that their own validators miss.
+
+Each function returns a list of problems (empty when the artifact is fine) or the finished
+process of a validator, so the tests can show both a clean bake and a deliberately broken copy.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TESTS = Path(__file__).resolve().parent
+HADOLINT_CONFIG = TESTS / "hadolint.yaml"
+BUILDSPEC_SCHEMA = TESTS / "schemas" / "buildspec.schema.json"
+BIN = Path(sys.executable).parent
+
+# Names that say "this value is a secret": never in plain buildspec variables or container
+# Environment (Secrets Manager / Parameter Store references only).
+SECRET_NAME = re.compile(r"secret|passw|token|api_?key|private_?key|credential|auth", re.I)
+
+# Dummy values for the variables docker-compose.yml requires (`${VAR:?message}`).
+COMPOSE_ENV = {
+    "DJANGO_SECRET_KEY": "compose-config-check-only-" + "x" * 40,
+    "MYSQL_PASSWORD": "compose-config-check-only",
+    "MYSQL_ROOT_PASSWORD": "compose-config-check-only-root",
+}
+
+CIRCLECI_BUILTIN_STEPS = {
+    "run", "checkout", "setup_remote_docker", "save_cache", "restore_cache", "store_artifacts",
+    "store_test_results", "persist_to_workspace", "attach_workspace", "add_ssh_keys", "when",
+    "unless", "deploy",
+}  # fmt: skip
+
+
+# --- running the validators ------------------------------------------------------------------
+def tool(name: str) -> str:
+    """A validator from the test environment (next to this Python), else from PATH."""
+    candidate = BIN / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is not installed (see requirements-dev.txt)")
+    return found
+
+
+def run_tool(
+    args: list[str | Path], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env={**os.environ, **(env or {})},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def hadolint(dockerfile: Path) -> subprocess.CompletedProcess:
+    return run_tool([tool("hadolint"), "--no-color", "--config", HADOLINT_CONFIG, dockerfile])
+
+
+def shellcheck(script: Path, *, shell: str | None = None) -> subprocess.CompletedProcess:
+    args: list[str | Path] = [tool("shellcheck"), "--format=gcc"]
+    if shell:
+        args.append(f"--shell={shell}")
+    return run_tool([*args, script])
+
+
+def compose_config(
+    compose_file: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`docker-compose config -q`: parses, interpolates and validates, with no Docker engine."""
+    values = COMPOSE_ENV if env is None else env
+    # Only the given values count: nothing from the caller's environment or a .env file.
+    clean = {k: v for k, v in os.environ.items() if k not in COMPOSE_ENV}
+    return subprocess.run(
+        [tool("docker-compose"), "--project-directory", str(compose_file.parent),
+         "--env-file", os.devnull, "-f", str(compose_file), "config", "-q"],
+        cwd=compose_file.parent, env={**clean, **values}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def check_jsonschema_circleci(config: Path) -> subprocess.CompletedProcess:
+    return run_tool([tool("check-jsonschema"), "--builtin-schema", "vendor.circle-ci", config])
+
+
+def cfn_lint(*templates: Path) -> subprocess.CompletedProcess:
+    return run_tool([tool("cfn-lint"), "--format", "parseable", *templates])
+
+
+# --- CircleCI: cross-references the JSON schema cannot see -----------------------------------
+def _step_name(step: Any) -> str:
+    if isinstance(step, str):
+        return step
+    if isinstance(step, dict) and len(step) == 1:
+        return next(iter(step))
+    raise ValueError(f"a step must be a name or a one-key mapping: {step!r}")
+
+
+def _steps(steps: list[Any]) -> Iterator[str]:
+    """Names of the steps, descending into when/unless blocks."""
+    for step in steps or []:
+        name = _step_name(step)
+        if name in {"when", "unless"} and isinstance(step, dict):
+            yield from _steps(step[name].get("steps", []))
+        yield name
+
+
+def _orb_reference(name: str, orbs: set[str]) -> bool:
+    return "/" in name and name.split("/", 1)[0] in orbs
+
+
+def _executor_name(job: dict) -> str | None:
+    executor = job.get("executor")
+    return executor.get("name") if isinstance(executor, dict) else executor
+
+
+def circleci_cross_reference_errors(config: dict) -> list[str]:
+    """Jobs, executors, commands and workflows that name something undefined (or nothing)."""
+    errors: list[str] = []
+    orbs = set(config.get("orbs") or {})
+    executors = set(config.get("executors") or {})
+    commands = config.get("commands") or {}
+    jobs = config.get("jobs") or {}
+    workflows = {k: v for k, v in (config.get("workflows") or {}).items() if k != "version"}
+
+    def check_steps(owner: str, steps: list[Any]) -> None:
+        for name in _steps(steps):
+            if name in CIRCLECI_BUILTIN_STEPS or name in commands or _orb_reference(name, orbs):
+                continue
+            errors.append(f"{owner}: step {name!r} is neither a built-in step nor a command")
+
+    for name, command in commands.items():
+        check_steps(f"command {name}", command.get("steps", []))
+    for name, job in jobs.items():
+        executor = _executor_name(job)
+        if executor is not None:
+            if executor not in executors and not _orb_reference(executor, orbs):
+                errors.append(f"job {name}: executor {executor!r} is not defined")
+        elif not any(key in job for key in ("docker", "machine", "macos")):
+            errors.append(f"job {name}: no executor, docker, machine or macos")
+        check_steps(f"job {name}", job.get("steps", []))
+
+    used_jobs: set[str] = set()
+    for wf_name, workflow in workflows.items():
+        entries = (workflow or {}).get("jobs") or []
+        if not entries:
+            errors.append(f"workflow {wf_name}: runs no job")
+        aliases: dict[str, str] = {}
+        requires: list[tuple[str, str]] = []
+        for entry in entries:
+            job_name = _step_name(entry)
+            options = entry[job_name] if isinstance(entry, dict) else {}
+            options = options or {}
+            if job_name not in jobs and not _orb_reference(job_name, orbs):
+                errors.append(f"workflow {wf_name}: job {job_name!r} is not defined")
+            used_jobs.add(job_name)
+            alias = options.get("name", job_name)
+            if alias in aliases:
+                errors.append(f"workflow {wf_name}: job name {alias!r} appears twice")
+            aliases[alias] = job_name
+            requires += [(alias, r) for r in options.get("requires", [])]
+        for alias, required in requires:
+            required_name = required if isinstance(required, str) else next(iter(required))
+            if required_name not in aliases:
+                errors.append(
+                    f"workflow {wf_name}: {alias!r} requires {required_name!r}, not in the workflow"
+                )
+    for name in jobs:
+        if name not in used_jobs:
+            errors.append(f"job {name}: defined but run by no workflow")
+    used_executors = {_executor_name(job) for job in jobs.values()}
+    for name in executors:
+        if name not in used_executors:
+            errors.append(f"executor {name}: defined but used by no job")
+    return errors
+
+
+# --- buildspec ----------------------------------------------------------------------------------
+def buildspec_errors(buildspec: dict) -> list[str]:
+    """Schema errors (tests/schemas/buildspec.schema.json) and secrets in plain variables."""
+    import jsonschema
+
+    schema = json.loads(BUILDSPEC_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(buildspec)
+    ]
+    env = buildspec.get("env") or {}
+    for name, value in (env.get("variables") or {}).items():
+        if SECRET_NAME.search(name):
+            errors.append(
+                f"env/variables/{name}: looks like a secret; use env: secrets-manager or "
+                "parameter-store instead of a plain variable"
+            )
+        if isinstance(value, str) and re.search(r"AKIA[0-9A-Z]{16}|-----BEGIN", value):
+            errors.append(f"env/variables/{name}: the value looks like a credential")
+    return errors
+
+
+PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+
+
+def buildspec_script(buildspec: dict) -> str:
+    """Every command of the phases, in the order CodeBuild runs them, as one bash script."""
+    lines = ["#!/usr/bin/env bash", "# commands of a buildspec, for shellcheck", ""]
+    for phase in PHASE_ORDER:
+        spec = (buildspec.get("phases") or {}).get(phase) or {}
+        for key in ("commands", "finally"):
+            for command in spec.get(key) or []:
+                lines.append(f"# {phase}.{key}")
+                lines.append(command.rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+# --- CloudFormation -----------------------------------------------------------------------------
+class CfnLoader(yaml.SafeLoader):
+    """YAML loader that keeps CloudFormation's short-form functions (!Ref, !Sub, ...)."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    return {name: value}
+
+
+CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def load_cfn(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=CfnLoader)
+
+
+def resources_of(template: dict, kind: str) -> dict[str, dict]:
+    return {
+        name: r for name, r in (template.get("Resources") or {}).items() if r.get("Type") == kind
+    }
+
+
+def container_definitions(template: dict) -> Iterator[tuple[str, dict]]:
+    for name, resource in resources_of(template, "AWS::ECS::TaskDefinition").items():
+        for container in resource.get("Properties", {}).get("ContainerDefinitions", []):
+            yield f"{name}/{container.get('Name')}", container
+
+
+def secret_environment_errors(template: dict) -> list[str]:
+    """Secret-looking names in a container's plain Environment (they belong under Secrets)."""
+    errors = []
+    for where, container in container_definitions(template):
+        for variable in container.get("Environment") or []:
+            if SECRET_NAME.search(str(variable.get("Name", ""))):
+                errors.append(f"{where}: {variable['Name']} is in Environment; use Secrets")
+        for secret in container.get("Secrets") or []:
+            if "ValueFrom" not in secret:
+                errors.append(f"{where}: secret {secret.get('Name')} has no ValueFrom")
+    return errors
+
+
+def _service_command(template: dict, service: dict) -> list[str]:
+    ref = service.get("Properties", {}).get("TaskDefinition", {})
+    task_name = ref.get("Ref") if isinstance(ref, dict) else None
+    task = (template.get("Resources") or {}).get(task_name, {})
+    containers = task.get("Properties", {}).get("ContainerDefinitions", [])
+    return [str(c) for container in containers for c in container.get("Command", [])]
+
+
+def beat_errors(template: dict) -> list[str]:
+    """Exactly one beat: one service runs it, DesiredCount 1, MaximumPercent 100."""
+    beats = {
+        name: service
+        for name, service in resources_of(template, "AWS::ECS::Service").items()
+        if "beat" in _service_command(template, service)
+    }
+    if len(beats) != 1:
+        return [f"expected exactly one service running beat, found {sorted(beats)}"]
+    ((name, service),) = beats.items()
+    props = service.get("Properties", {})
+    deployment = props.get("DeploymentConfiguration", {})
+    errors = []
+    if props.get("DesiredCount") != 1:
+        errors.append(f"{name}: DesiredCount is {props.get('DesiredCount')!r}, not 1")
+    if deployment.get("MaximumPercent") != 100:
+        errors.append(f"{name}: MaximumPercent is {deployment.get('MaximumPercent')!r}, not 100")
+    if deployment.get("MinimumHealthyPercent") != 0:
+        errors.append(f"{name}: MinimumHealthyPercent is not 0 (a deploy could never start)")
+    return errors
+
+
+def readiness_route(health_py: Path) -> str:
+    """The path that core/health.py answers with readiness() (the load balancer must probe it)."""
+    tree = ast.parse(health_py.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)):
+            continue
+        left, comparators = node.test.left, node.test.comparators
+        if not (isinstance(left, ast.Attribute) and left.attr == "path"):
+            continue
+        if not (len(comparators) == 1 and isinstance(comparators[0], ast.Constant)):
+            continue
+        calls = {
+            n.func.id
+            for n in ast.walk(ast.Module(body=node.body, type_ignores=[]))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        if "readiness" in calls:
+            return comparators[0].value
+    raise AssertionError(f"no readiness route found in {health_py}")
+
+
+def health_check_paths(template: dict) -> dict[str, Any]:
+    return {
+        name: group.get("Properties", {}).get("HealthCheckPath")
+        for name, group in resources_of(
+            template, "AWS::ElasticLoadBalancingV2::TargetGroup"
+        ).items()
+    }
+
+
+# --- images: no `latest`, always a tag -----------------------------------------------------------
+def image_reference_errors(reference: str, *, stages: set[str] = frozenset()) -> list[str]:
+    ref = reference.strip().strip("\"'")
+    if ref in stages or "${" in ref or ref.startswith(("{", "!")):
+        return []
+    name = ref.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last and "@" not in ref:
+        return [f"image {ref!r} has no tag (that means latest)"]
+    if last.endswith(":latest"):
+        return [f"image {ref!r} uses the latest tag"]
+    return []
+
+
+def dockerfile_images(dockerfile: Path) -> tuple[list[str], set[str]]:
+    images, stages = [], set()
+    for line in dockerfile.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", line, re.I)
+        if match:
+            images.append(match.group(1))
+            if match.group(2):
+                stages.add(match.group(2))
+    return images, stages
+
+
+def latest_tag_errors(project: Path) -> list[str]:
+    """Every image named in Dockerfile, compose, CircleCI and CloudFormation has a real tag."""
+    errors = []
+    images, stages = dockerfile_images(project / "Dockerfile")
+    for image in images:
+        errors += [f"Dockerfile: {e}" for e in image_reference_errors(image, stages=stages)]
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text(encoding="utf-8"))
+    for name, service in (compose.get("services") or {}).items():
+        if "image" in service:
+            errors += [f"compose {name}: {e}" for e in image_reference_errors(service["image"])]
+    circleci = yaml.safe_load((project / ".circleci/config.yml").read_text(encoding="utf-8"))
+    for owner in [
+        *(circleci.get("executors") or {}).values(),
+        *(circleci.get("jobs") or {}).values(),
+    ]:
+        for container in owner.get("docker") or []:
+            errors += [f"CircleCI: {e}" for e in image_reference_errors(container["image"])]
+    for template in sorted((project / "deploy").glob("*.yml")):
+        parsed = load_cfn(template)
+        for where, container in container_definitions(parsed):
+            image = container.get("Image")
+            if isinstance(image, str):
+                errors += [f"{template.name} {where}: {e}" for e in image_reference_errors(image)]
+        for name, resource in (parsed.get("Resources") or {}).items():
+            image = resource.get("Properties", {}).get("Environment", {})
+            if isinstance(image, dict) and isinstance(image.get("Image"), str):
+                errors += [
+                    f"{template.name} {name}: {e}" for e in image_reference_errors(image["Image"])
+                ]
+    named = ["Dockerfile", "docker-compose.yml", ".circleci/config.yml"]
+    for path in [*(project / n for n in named), *sorted((project / "deploy").glob("*.yml"))]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r":latest\b", line) and not line.lstrip().startswith("#"):
+                errors.append(f"{path.name}:{number}: mentions the latest tag: {line.strip()}")
+    return errors
