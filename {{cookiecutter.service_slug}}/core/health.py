@@ -24,7 +24,7 @@ def check_database() -> None:
 
 
 def check_broker() -> str | None:
-    """Ping Redis with short timeouts; None when tasks run eagerly (no broker to need)."""
+    """Ping Redis with short timeouts; returns a note instead when tasks run eagerly."""
     url = settings.CELERY_BROKER_URL
     if settings.CELERY_TASK_ALWAYS_EAGER or not url:
         return "not used (tasks run eagerly)"
