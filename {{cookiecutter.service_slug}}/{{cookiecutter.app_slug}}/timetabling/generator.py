@@ -259,6 +259,8 @@ def solve(
     if base_state is not None and search.acceptable(base_state):
         state = base_state
         search.first_feasible = clock.elapsed()
+    elif base_state is not None and (state := search.repair(base_state)) is not None:
+        search.first_feasible = clock.elapsed()
     else:
         outcome = search.construct(base_state)
         if isinstance(outcome, Infeasible):
@@ -342,6 +344,88 @@ class _Search:
     def objective(self, state: State):
         ev = evaluate(self.comp, state, self.base)
         return ev.objective(self.W), ev
+
+    # -------------------------------------------------------------- repair of a base
+    def repair(self, base_state: State) -> State | None:
+        """Keep as much of an infeasible base as possible: drop the lectures involved in hard
+        violations (courses with most clashes first), then re-place the missing lectures with
+        the exact sub-model, widening to conflicting courses while that is infeasible."""
+        comp = self.comp
+        self.report("repair", None, None, force=True)
+        kept: State = [[] for _ in range(comp.C)]
+        room_used: set[tuple[int, int]] = set()
+        course_t: list[set[int]] = [set() for _ in range(comp.C)]
+        for (c, t), r in self.pin_full.items():
+            kept[c].append((t, r))
+            room_used.add((t, r))
+            course_t[c].add(t)
+        # clashes per course in the base, to drop the most conflicting lectures first
+        occ: dict[int, list[int]] = {}
+        for c, lecs in enumerate(base_state):
+            for t, _ in lecs:
+                occ.setdefault(t, []).append(c)
+        clashes = [0] * comp.C
+        for cs in occ.values():
+            for c in cs:
+                clashes[c] += sum(1 for c2 in cs if c2 in comp.neighbours[c])
+        order = sorted(range(comp.C), key=lambda c: (clashes[c], c))
+        for c in order:
+            for t, r in base_state[c]:
+                if len(kept[c]) >= comp.lectures[c] or t in course_t[c]:
+                    continue
+                if (c, t) in self.pin_full or t in comp.unavailable[c]:
+                    continue
+                if (t, r) in room_used or r not in comp.room_allowed[c]:
+                    continue
+                if any(t in course_t[n] for n in comp.neighbours[c]):
+                    continue
+                kept[c].append((t, r))
+                room_used.add((t, r))
+                course_t[c].add(t)
+        # period-only pins must hold: drop lectures in the way
+        for c, t in self.pin_period:
+            if t not in course_t[c]:
+                for n in [*comp.neighbours[c], c]:
+                    kept[n] = [(t2, r2) for t2, r2 in kept[n] if t2 != t or n == c]
+        course_t = [{t for t, _ in lecs} for lecs in kept]
+        missing = {c for c in range(comp.C) if len(kept[c]) < comp.lectures[c]}
+        missing |= {c for c, t in self.pin_period if t not in course_t[c]}
+        if not missing:
+            return kept if self.acceptable(kept) else None
+        chosen = set(missing)
+        for _ in range(4):
+            if self.clock.over():
+                return None
+            free, fixed = self._free_partial(kept, chosen, missing)
+            sub = build_sub_model(comp, kept, free, fixed, base=self.base, min_change_weight=self.W)
+            solver, status = _run(
+                sub.model,
+                self.clock,
+                limit=min(10.0, self.clock.remaining()),
+                workers=self.workers,
+                seed=self.seed,
+            )
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                new = extract(comp, sub, solver)
+                return new if self.acceptable(new) else None
+            grown = set(chosen)
+            for c in chosen:
+                grown |= comp.neighbours[c]
+            if grown == chosen:
+                return None
+            chosen = grown
+        return None
+
+    def _free_partial(self, kept: State, chosen: set[int], missing: set[int]):
+        """Free: courses in `missing` place their missing lectures (kept ones stay); other
+        chosen courses are freed completely."""
+        fixed: State = []
+        for c, lecs in enumerate(kept):
+            if c in chosen and c not in missing:
+                fixed.append([(t, r) for t, r in lecs if (c, t) in self.pin_full])
+            else:
+                fixed.append(list(lecs))
+        return self._free_from_fixed(fixed, sorted(chosen), None)
 
     # -------------------------------------------------------------- construction
     def construct(self, base_state: State | None):
@@ -613,7 +697,6 @@ class _Search:
         return chosen[: max(k, len(comp.curricula[0]) if comp.curricula else k)]
 
     def _free(self, state: State, chosen: list[int], region: set[int] | None):
-        comp = self.comp
         chosen_set = set(chosen)
         fixed: State = []
         for c, lecs in enumerate(state):
@@ -627,6 +710,10 @@ class _Search:
                         if (c, t) in self.pin_full or (region is not None and t not in region)
                     ]
                 )
+        return self._free_from_fixed(fixed, chosen, region)
+
+    def _free_from_fixed(self, fixed: State, chosen, region: set[int] | None):
+        comp = self.comp
         fixed_t = [{t for t, _ in lecs} for lecs in fixed]
         busy: dict[int, set[int]] = {}
         for lecs in fixed:

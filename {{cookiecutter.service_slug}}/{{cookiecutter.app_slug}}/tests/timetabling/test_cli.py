@@ -1,0 +1,139 @@
+"""Command line, run as a subprocess: solve, verify, bench and one-line errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ... import timetabling
+
+PKG_DIR = Path(timetabling.__file__).parent
+APP = timetabling.__name__  # e.g. "scheduler.timetabling"
+ROOT = PKG_DIR.parents[1]
+DATA = PKG_DIR / "data"
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", APP, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_solve_then_verify(tmp_path: Path) -> None:
+    out = tmp_path / "toy.sol"
+    p = run("solve", str(DATA / "toy.ctt"), "--time-limit", "1", "--seed", "1", "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "construct" in p.stderr and "done" in p.stderr
+    assert "cost=" in p.stdout
+    v = run("verify", str(DATA / "toy.ctt"), str(out))
+    assert v.returncode == 0
+    lines = v.stdout.splitlines()
+    assert lines[0].startswith("Violations of Lectures (hard) : 0")
+    assert [ln.split(" (")[0] for ln in lines if ln.startswith("Cost of")] == [
+        "Cost of RoomCapacity",
+        "Cost of MinWorkingDays",
+        "Cost of IsolatedLectures",
+        "Cost of RoomStability",
+    ]
+    assert lines[-1].startswith("Summary: Total Cost = ")
+    cost = int(p.stdout.split("cost=")[1].split()[0])
+    assert lines[-1] == f"Summary: Total Cost = {cost}"
+    j = run("verify", str(DATA / "toy.ctt"), str(out), "--json")
+    data = json.loads(j.stdout)
+    assert data["total_cost"] == cost and data["hard_violations"] == 0
+
+
+def test_solve_with_pins_base_and_min_change(tmp_path: Path) -> None:
+    base = tmp_path / "base.sol"
+    assert run("solve", str(DATA / "toy.ctt"), "--time-limit", "1", "-o", str(base)).returncode == 0
+    pin = tmp_path / "pins.txt"
+    first = base.read_text().splitlines()[0].split()
+    pin.write_text(f"{first[0]} * {first[2]} {first[3]}\n")
+    out = tmp_path / "again.sol"
+    p = run(
+        "solve",
+        str(DATA / "toy.ctt"),
+        "--time-limit",
+        "1",
+        "--base",
+        str(base),
+        "--pin",
+        str(pin),
+        "--min-change-weight",
+        "5",
+        "-o",
+        str(out),
+        "--quiet",
+    )
+    assert p.returncode == 0, p.stderr
+    assert "moved=0" in p.stdout
+    assert any(
+        ln.split()[0] == first[0] and ln.split()[2:] == first[2:]
+        for ln in out.read_text().splitlines()
+    )
+
+
+def test_bench_writes_csv_and_markdown(tmp_path: Path) -> None:
+    csv_path, md_path = tmp_path / "b.csv", tmp_path / "b.md"
+    p = run(
+        "bench",
+        str(DATA / "toy.ctt"),
+        str(DATA / "comp01.ctt"),
+        "--time-limit",
+        "1",
+        "--csv",
+        str(csv_path),
+        "--markdown",
+        str(md_path),
+    )
+    assert p.returncode == 0, p.stderr
+    rows = csv_path.read_text().splitlines()
+    assert rows[0].startswith("instance,feasible,first_feasible_s,cost,best_known,winner")
+    assert rows[2].startswith("comp01,True,")
+    md = md_path.read_text()
+    assert "| comp01 | yes |" in md and "| 5 | 5 |" in md
+
+
+def test_infeasible_problem_exits_1_with_reasons(tmp_path: Path) -> None:
+    text = (DATA / "toy.ctt").read_text().replace("SceCosC Ocra 3 3 30", "SceCosC Ocra 30 3 30")
+    bad = tmp_path / "bad.ctt"
+    bad.write_text(text)
+    p = run("solve", str(bad), "--time-limit", "1", "-o", str(tmp_path / "x.sol"))
+    assert p.returncode == 1
+    assert "SceCosC" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["solve", "missing.ctt", "-o", "x.sol"], "no such file"),
+        (["solve", "{toy}", "-o", "x.sol", "--formulation", "UD9"], "unknown formulation"),
+        (["solve", "{bad}", "-o", "x.sol"], "invalid instance"),
+        (["solve", "{toy}", "-o", "x.sol", "--pin", "{pin}"], "unknown course"),
+        (["solve", "{toy}", "-o", "x.sol", "--base", "missing.sol"], "no such file"),
+        (["verify", "{toy}", "missing.sol"], "no such file"),
+        (["verify", "{toy}", "{bad}"], "invalid solution"),
+        (["solve", "{toy}"], "required"),
+        (["frobnicate"], "invalid choice"),
+        (["bench", "missing.ctt"], "no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], needle: str) -> None:
+    bad = tmp_path / "bad.ctt"
+    bad.write_text("Name: x\nCourses: banana\n")
+    pin = tmp_path / "pin.txt"
+    pin.write_text("NoSuchCourse A 0 0\n")
+    subst = {"{toy}": str(DATA / "toy.ctt"), "{bad}": str(bad), "{pin}": str(pin)}
+    p = run(*[subst.get(a, a) for a in args])
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    assert needle in lines[0]

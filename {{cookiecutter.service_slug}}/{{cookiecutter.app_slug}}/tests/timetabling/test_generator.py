@@ -1,0 +1,188 @@
+"""Generator: every timetable passes the verifier and its cost is the verifier's.
+
+Fixed seeds, small budgets (each solve <= 5 s). Instances: the package's demo data, plus comp11
+from the ITC-2007 data set when CTT_DATA (or /work/shared/data/ctt) is available.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ...timetabling.bench import perturb
+from ...timetabling.formats import read_problem
+from ...timetabling.generator import (
+    ANY_ROOM,
+    GeneratorInputError,
+    Progress,
+    solve,
+)
+from ...timetabling.model import Assignment, Course, Curriculum, Problem, Room
+from ...timetabling.verifier import verify
+
+DATA = Path(__file__).resolve().parents[2] / "timetabling" / "data"
+CTT_DATA = Path(os.environ.get("CTT_DATA", "/work/shared/data/ctt"))
+
+
+def _check(problem: Problem, res, formulation: str = "UD2") -> None:
+    assert res.assignments, res.status
+    v = verify(problem, res.assignments, formulation)
+    assert v.hard_violations == 0
+    assert res.cost == v.total_cost
+    if res.bound is not None:
+        assert res.bound <= res.cost
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"), [("toy.ctt", 1.0), ("comp01.ctt", 4.0), ("comp07.ctt", 5.0)]
+)
+def test_ud2_timetables_pass_the_verifier(name: str, budget: float) -> None:
+    problem = read_problem(DATA / name)
+    res = solve(problem, time_limit=budget, seed=1)
+    _check(problem, res)
+    assert res.status in ("feasible", "optimal")
+    assert res.first_feasible_seconds is not None
+    assert res.elapsed <= budget + 1.5
+
+
+@pytest.mark.skipif(not (CTT_DATA / "comp11.ctt").is_file(), reason="ITC-2007 data not present")
+def test_comp11() -> None:
+    problem = read_problem(CTT_DATA / "comp11.ctt")
+    res = solve(problem, time_limit=4.0, seed=0)
+    _check(problem, res)
+
+
+@pytest.mark.parametrize("formulation", ["UD1", "UD3", "UD4", "UD5", "ITC"])
+def test_other_formulations_report_the_verifier_cost(formulation: str) -> None:
+    problem = read_problem(DATA / "comp01.ectt")
+    res = solve(problem, formulation=formulation, time_limit=2.0, seed=0)
+    _check(problem, res, formulation)
+
+
+def test_toy_ectt_ud4_respects_room_constraints() -> None:
+    problem = read_problem(DATA / "toy.ectt")
+    res = solve(problem, formulation="UD4", time_limit=1.0)
+    _check(problem, res, "UD4")
+
+
+def test_pins_are_kept() -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    pins = [
+        Assignment("c0001", "rB", 0, 0),
+        Assignment("c0002", ANY_ROOM, 4, 5),
+    ]
+    res = solve(problem, time_limit=2.0, pins=pins)
+    _check(problem, res)
+    assert pins[0] in res.assignments
+    assert any(a.course == "c0002" and (a.day, a.period) == (4, 5) for a in res.assignments)
+
+
+def test_base_that_is_feasible_is_never_made_worse() -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    first = solve(problem, time_limit=2.0, seed=3)
+    again = solve(problem, time_limit=1.0, seed=4, base=first.assignments)
+    _check(problem, again)
+    assert again.cost <= first.cost
+
+
+def test_minimal_change_after_a_conflicting_move_comp01() -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    first = solve(problem, time_limit=3.0, seed=0)
+    _course, broken = perturb(problem, first.assignments)
+    assert verify(problem, broken).hard_violations > 0
+    res = solve(problem, time_limit=4.0, seed=0, base=broken, min_change_weight=10)
+    _check(problem, res)
+    assert res.moved is not None
+    lost = set(broken) - set(res.assignments)
+    assert res.moved == len(lost)
+    assert res.moved < 10
+
+
+def test_progress_is_reported_and_rate_limited() -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    seen: list[Progress] = []
+    res = solve(problem, time_limit=2.5, on_progress=seen.append)
+    _check(problem, res)
+    phases = [p.phase for p in seen]
+    assert phases[0] == "checks"
+    assert "construct" in phases and "search" in phases
+    assert phases[-1] == "done" and seen[-1].best_cost == res.cost
+    search = [p for p in seen if p.phase == "search"]
+    gaps = [b.elapsed - a.elapsed for a, b in itertools.pairwise(search[1:])]
+    assert all(g >= 0.45 for g in gaps)
+
+
+def test_should_stop_returns_the_best_so_far_quickly() -> None:
+    problem = read_problem(DATA / "comp07.ctt")
+    t0 = time.monotonic()
+    res = solve(problem, time_limit=60.0, should_stop=lambda: time.monotonic() - t0 > 1.5)
+    took = time.monotonic() - t0
+    assert res.status == "stopped"
+    assert took < 3.0
+    if res.assignments:
+        _check(problem, res)
+
+
+def _tiny(**over) -> Problem:
+    base = dict(
+        name="tiny",
+        days=1,
+        periods_per_day=2,
+        courses=(
+            Course("A", "t1", 1, 1, 10),
+            Course("B", "t1", 1, 1, 10),
+            Course("C", "t2", 1, 1, 10),
+        ),
+        rooms=(Room("r1", 20), Room("r2", 20)),
+        curricula=(Curriculum("q1", ("B", "C")), Curriculum("q2", ("A", "C"))),
+    )
+    base.update(over)
+    return Problem(**base)
+
+
+def test_infeasibility_core_names_the_clashing_courses() -> None:
+    res = solve(_tiny(), time_limit=5.0)
+    assert res.status == "infeasible" and not res.assignments
+    reasons = res.infeasible.reasons
+    assert reasons and reasons[0].code == "conflict_core"
+    assert set(reasons[0].courses) == {"A", "B", "C"}
+
+
+def test_quick_checks_explain_courses_and_curricula() -> None:
+    problem = read_problem(DATA / "toy.ctt")
+    courses = list(problem.courses)
+    courses[0] = dataclasses.replace(courses[0], lectures=25)
+    res = solve(dataclasses.replace(problem, courses=tuple(courses)), time_limit=2.0)
+    assert res.status == "infeasible"
+    codes = {r.code for r in res.infeasible.reasons}
+    assert {"course_periods", "curriculum_periods"} <= codes
+    assert any(courses[0].id in r.courses for r in res.infeasible.reasons)
+    assert res.infeasible.to_dict()["reasons"][0]["message"]
+
+
+def test_clashing_pins_are_explained() -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    pins = [Assignment("c0001", "rB", 0, 0), Assignment("c0002", "rB", 0, 0)]
+    res = solve(problem, time_limit=2.0, pins=pins)
+    assert res.status == "infeasible"
+    assert "pin_room_clash" in {r.code for r in res.infeasible.reasons}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"formulation": "UD9"}, "unknown formulation"),
+        ({"pins": [Assignment("nope", "rB", 0, 0)]}, "unknown course"),
+        ({"pins": [Assignment("c0001", "nope", 0, 0)]}, "unknown room"),
+        ({"pins": [Assignment("c0001", "rB", 9, 0)]}, "outside the week"),
+    ],
+)
+def test_bad_requests_raise_input_errors(kwargs, message) -> None:
+    problem = read_problem(DATA / "comp01.ctt")
+    with pytest.raises(GeneratorInputError, match=message):
+        solve(problem, time_limit=1.0, **kwargs)
