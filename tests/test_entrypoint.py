@@ -1,0 +1,245 @@
+"""The image's entrypoint, run outside a container: every role against real MariaDB and Redis.
+
+The generated docker-entrypoint.sh runs with the project's locked virtualenv first on PATH and
+the production settings (dummy but valid secrets, plain HTTP), exactly as the container runs it:
+`migrate` migrates a fresh utf8mb4 database, `web` serves /readyz through gunicorn and stops on
+SIGTERM, `worker` processes a heartbeat, `beat` starts and stops, and with the database down the
+wait ends after DB_WAIT_TIMEOUT with one clear line. Static files: the web role collects them
+itself when the manifest is missing (a checkout outside the image has none yet).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .bakery import MYSQL_URL, bake, free_port, project_python, service_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+REDIS_DB = 11  # the generated projects' own suites use 5
+
+
+def mariadb(sql: str) -> str:
+    parts = urlsplit(MYSQL_URL)
+    args = ["mariadb", "--batch", "--skip-column-names", "-h", parts.hostname or "127.0.0.1",
+            "-P", str(parts.port or 3306), "-u", parts.username or "root"]  # fmt: skip
+    if parts.password:
+        args.append(f"-p{parts.password}")
+    result = subprocess.run([*args, "-e", sql], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bake(tmp_path_factory.mktemp("entrypoint"))
+
+
+@pytest.fixture(scope="module")
+def env(project: Path, services) -> Iterator[dict[str, str]]:
+    """Production settings on a fresh database of its own, with the venv first on PATH."""
+    python = project_python(project)
+    variables = service_env("ep", redis_db=REDIS_DB)
+    database = urlsplit(variables["DATABASE_URL"]).path.lstrip("/")
+    mariadb(
+        f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )  # fmt: skip
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    for name in ("REDIS_URL", "VIRTUAL_ENV", "CELERY_BROKER_URL", "CACHE_URL", "PORT"):
+        base.pop(name, None)
+    yield {
+        **base,
+        **variables,
+        "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DB_WAIT_TIMEOUT": "30",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "2",
+        "LOG_FORMAT": "console",
+    }
+    mariadb(f"DROP DATABASE IF EXISTS `{database}`")
+
+
+def entrypoint(project: Path, *args: str, env: dict[str, str], timeout: float = 300):
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(project / "docker-entrypoint.sh"), *args], cwd=project, env=env,
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    return result, time.monotonic() - started
+
+
+@contextmanager
+def role(project: Path, name: str, *args: str, env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """A long-running role; its output goes to <project>/<name>.log. Killed if still running."""
+    log_path = project / f"{name}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(project / "docker-entrypoint.sh"), name, *args], cwd=project, env=env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def log_of(project: Path, name: str) -> str:
+    return (project / f"{name}.log").read_text(errors="replace")
+
+
+def wait_until(condition, *, timeout: float, process: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return bool(condition())
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def stop(process: subprocess.Popen, *, timeout: float = 30) -> tuple[int, float]:
+    """SIGTERM to the role's own process (the server, after exec); exit code and seconds taken."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=timeout)
+    return code, time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def migrated(project: Path, env: dict[str, str]):
+    return entrypoint(project, "migrate", env=env)
+
+
+def test_migrate_role_migrates_a_fresh_database(project: Path, env, migrated):
+    result, seconds = migrated
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "database ready" in result.stdout
+    assert "Applying core.0001_initial... OK" in result.stdout
+    assert seconds < 120
+    again, _ = entrypoint(project, "migrate", env=env)
+    assert again.returncode == 0 and "No migrations to apply" in again.stdout
+
+
+def test_web_role_serves_readiness_through_gunicorn_and_stops_on_sigterm(
+    project: Path, env, migrated
+):
+    port = free_port()
+    web_env = {**env, "PORT": str(port), "RUN_MIGRATIONS_ON_START": "1"}
+    with role(project, "web", env=web_env) as process:
+
+        def ready() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    return r.status == 200
+            except (OSError, urllib.error.HTTPError):
+                return False
+
+        assert wait_until(ready, timeout=120, process=process), log_of(project, "web")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+            body = json.load(response)
+        assert body["status"] == "ready" and body["failed"] == []
+        # The page (and its hashed static files) works through gunicorn with production settings.
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "localhost"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        assert (project / "staticfiles/staticfiles.json").is_file()
+        # exec handed the process over: the entrypoint's pid is now gunicorn's master.
+        assert "gunicorn" in command_line(process.pid)
+        code, seconds = stop(process)
+    log = log_of(project, "web")
+    assert code == 0, log
+    assert seconds < 30
+    assert "No migrations to apply" in log  # RUN_MIGRATIONS_ON_START=1 ran them first
+    assert "Shutting down" in log or "Handling signal: term" in log
+
+
+def test_worker_role_processes_a_heartbeat(project: Path, env, migrated):
+    with role(project, "worker", "--pool", "solo", "--without-mingle", "--without-gossip",
+              env=env) as process:  # fmt: skip
+        assert wait_until(lambda: " ready." in log_of(project, "worker"), timeout=60,
+                          process=process), log_of(project, "worker")  # fmt: skip
+        assert "celery" in command_line(process.pid)
+        created, _ = entrypoint(
+            project, "python", "manage.py", "shell", "-c",
+            "from core.services import heartbeat_create; "
+            "print('heartbeat', heartbeat_create(message='entrypoint test').pk)",
+            env=env,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stdout + created.stderr
+        heartbeat_id = int(created.stdout.split("heartbeat", 1)[1].split()[0])
+        database = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+
+        def processed() -> bool:
+            table = f"`{database}`.core_heartbeat"
+            return (
+                mariadb(f"SELECT processed_at IS NOT NULL FROM {table} WHERE id = {heartbeat_id}")
+                == "1"
+            )
+
+        assert wait_until(processed, timeout=30, process=process), log_of(project, "worker")
+        code, seconds = stop(process)
+    assert code == 0, log_of(project, "worker")
+    assert seconds < 15
+
+
+def test_beat_role_starts_and_stops(project: Path, env, tmp_path: Path, migrated):
+    beat_env = {**env, "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "celerybeat-schedule")}
+    with role(project, "beat", env=beat_env) as process:
+        assert wait_until(lambda: "beat: Starting" in log_of(project, "beat"), timeout=60,
+                          process=process), log_of(project, "beat")  # fmt: skip
+        assert process.poll() is None and "celery" in command_line(process.pid)
+        code, seconds = stop(process)
+    assert code == 0, log_of(project, "beat")
+    assert seconds < 15
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "migrate"])
+def test_a_role_gives_up_when_the_database_stays_down(project: Path, env, name):
+    down = {**env, "DATABASE_URL": "mysql://root@127.0.0.1:1/unreachable", "DB_WAIT_TIMEOUT": "3"}
+    result, seconds = entrypoint(project, name, env=down, timeout=60)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert any("database not reachable after 3s:" in line for line in lines), result.stderr
+    assert "Traceback" not in result.stderr
+    assert 3 <= seconds < 20
+    assert "Booting worker" not in result.stdout + result.stderr  # the server never started
+
+
+def test_other_commands_pass_through_with_a_database_url_built_from_its_parts(project: Path, env):
+    parts = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    parts.update(
+        DATABASE_HOST="db.internal", DATABASE_PORT="3307", DATABASE_NAME="app",
+        DATABASE_USER="app", DATABASE_PASSWORD="p@ss:w/rd#?%&",
+    )  # fmt: skip
+    result, _ = entrypoint(
+        project, "python", "-c",
+        "import os, environ; c = environ.Env.db_url_config(os.environ['DATABASE_URL']); "
+        "print(c['USER'], c['PASSWORD'], c['HOST'], c['PORT'], c['NAME'])",
+        env=parts,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["app", "p@ss:w/rd#?%&", "db.internal", "3307", "app"]
