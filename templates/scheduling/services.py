@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -553,7 +553,6 @@ def run_execute(*, run_id: int) -> str:
 
     from .timetabling.generator import GeneratorInputError, solve
 
-    close_old_connections()
     run = _run_claim(run_id)
     if run is None:
         return "skipped"
