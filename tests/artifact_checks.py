@@ -271,6 +271,15 @@ def secret_environment_errors(template: dict) -> list[str]:
     return errors
 
 
+def secret_parameter_errors(template: dict) -> list[str]:
+    """Secret-looking template parameters: a secret passed as a parameter ends up in plain text."""
+    return [
+        f"parameter {name}: looks like a secret; keep it in Secrets Manager"
+        for name, spec in (template.get("Parameters") or {}).items()
+        if SECRET_NAME.search(name) and not spec.get("NoEcho")
+    ]
+
+
 def _service_command(template: dict, service: dict) -> list[str]:
     ref = service.get("Properties", {}).get("TaskDefinition", {})
     task_name = ref.get("Ref") if isinstance(ref, dict) else None

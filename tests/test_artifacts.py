@@ -200,6 +200,8 @@ def test_cloudformation_templates_pass_cfn_lint(project: Path):
 def test_service_stack_rules_cfn_lint_cannot_see(project: Path):
     template = checks.load_cfn(project / "deploy/service.yml")
     assert checks.secret_environment_errors(template) == []
+    for path in sorted((project / "deploy").glob("*.yml")):
+        assert checks.secret_parameter_errors(checks.load_cfn(path)) == [], path.name
     assert checks.beat_errors(template) == []
     route = checks.readiness_route(project / "core/health.py")
     assert route == "/readyz"
