@@ -1,0 +1,92 @@
+/*
+ * Live status of a long-running job: polls [data-poll-url] (JSON) once a second until the
+ * answer says `finished`, then opens `redirect` if there is one.
+ *
+ * Inside the element: [data-field=NAME] shows field NAME; [data-href-field=NAME] takes it as
+ * its link; [data-show-if=NAME] is shown once NAME is set; [data-hide-when-finished] hides at
+ * the end; an svg[data-chart] plots data-chart-y against data-chart-x as the values arrive.
+ */
+(function () {
+  "use strict";
+
+  function text(value) { return value === null || value === undefined || value === "" ? "—" : String(value); }
+
+  function Chart(svg) {
+    this.svg = svg;
+    this.xKey = svg.getAttribute("data-chart-x");
+    this.yKey = svg.getAttribute("data-chart-y");
+    this.points = [];
+    this.line = svg.querySelector("[data-chart-line]");
+    this.box = { left: 40, right: 470, top: 10, bottom: 130 };
+  }
+  Chart.prototype.add = function (data) {
+    var x = Number(data[this.xKey]), y = data[this.yKey];
+    if (y === null || y === undefined || isNaN(x)) { return; }
+    var last = this.points[this.points.length - 1];
+    if (last && last[0] === x && last[1] === y) { return; }
+    this.points.push([x, Number(y)]);
+    this.draw(Number(data.time_limit) || x || 1);
+  };
+  Chart.prototype.draw = function (xMax) {
+    var b = this.box, ys = this.points.map(function (p) { return p[1]; });
+    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), span = Math.max(hi - lo, 1);
+    xMax = Math.max(xMax, this.points[this.points.length - 1][0], 1);
+    var pts = this.points.map(function (p) {
+      var px = b.left + (p[0] / xMax) * (b.right - b.left);
+      var py = b.bottom - ((p[1] - lo) / span) * (b.bottom - b.top);
+      return px.toFixed(1) + "," + py.toFixed(1);
+    });
+    // A step line: the best cost holds until the next improvement.
+    var last = this.points[this.points.length - 1];
+    pts.push((b.left + (last[0] / xMax) * (b.right - b.left)).toFixed(1) + "," + pts[pts.length - 1].split(",")[1]);
+    this.line.setAttribute("points", pts.join(" "));
+    var yMax = this.svg.querySelector("[data-chart-ymax]"), yMin = this.svg.querySelector("[data-chart-ymin]");
+    if (yMax) { yMax.textContent = String(hi); }
+    if (yMin) { yMin.textContent = String(lo); }
+  };
+
+  function start(root) {
+    var url = root.getAttribute("data-poll-url");
+    var chart = root.querySelector("svg[data-chart]") ? new Chart(root.querySelector("svg[data-chart]")) : null;
+    var announce = root.querySelector("[data-announce]");
+    var lastStatus = null;
+    var watched = root.getAttribute("data-poll-finished") !== "1";  // it ends while we watch
+
+    function apply(data) {
+      root.querySelectorAll("[data-field]").forEach(function (el) {
+        var name = el.getAttribute("data-field");
+        if (name in data) {
+          el.textContent = name === "error_message" ? (data[name] || "") : text(data[name]);
+          if (name === "status") { el.className = "status status-" + data.status; }
+        }
+      });
+      root.querySelectorAll("[data-href-field]").forEach(function (el) {
+        var value = data[el.getAttribute("data-href-field")];
+        if (value) { el.setAttribute("href", value); }
+      });
+      root.querySelectorAll("[data-show-if]").forEach(function (el) {
+        el.hidden = !data[el.getAttribute("data-show-if")];
+      });
+      if (chart) { chart.add(data); }
+      if (announce && data.status !== lastStatus) { announce.textContent = "Status: " + data.status; }
+      lastStatus = data.status;
+      if (data.finished) {
+        root.querySelectorAll("[data-hide-when-finished]").forEach(function (el) { el.hidden = true; });
+        if (data.redirect && watched) { window.setTimeout(function () { window.location.assign(data.redirect); }, 600); }
+      }
+    }
+
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          apply(data);
+          if (!data.finished) { window.setTimeout(poll, 1000); }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    poll();
+  }
+
+  document.querySelectorAll("[data-poll-url]").forEach(start);
+})();
