@@ -94,7 +94,10 @@ def check_jsonschema_circleci(config: Path) -> subprocess.CompletedProcess:
 
 
 def cfn_lint(*templates: Path) -> subprocess.CompletedProcess:
-    return run_tool([tool("cfn-lint"), "--format", "parseable", *templates])
+    # Informational rules too (explicit deletion policies on stateful resources, ...).
+    return run_tool(
+        [tool("cfn-lint"), "--format", "parseable", "--include-checks", "I", "--", *templates]
+    )
 
 
 # --- CircleCI: cross-references the JSON schema cannot see -----------------------------------
