@@ -37,4 +37,3 @@ access_log_format = os.environ.get(
 
 # Only the load balancer reaches the containers (security groups), so trust its X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
-proxy_allow_ips = forwarded_allow_ips
