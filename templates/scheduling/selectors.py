@@ -198,11 +198,20 @@ def assignments_verify(
     return core.verify(problem_to_core(problem=problem), assignments, formulation)
 
 
-def revision_cache_meta(*, revision_id: int) -> tuple[str, str] | None:
-    """(cache key, ETag) of a stored revision, from one indexed read; None if it does not exist.
+def revision_cache_key(*, revision_id: int) -> str:
+    return f"scheduling:revision:{revision_id}"
 
-    Revisions are immutable, so (id, creation time) names their content for good; the creation
-    time keeps a reused id (a recreated database) from serving another revision's body.
+
+def revision_etag(*, revision: Revision) -> str:
+    """Revisions are immutable: (id, creation time) names their content for good."""
+    return f'"rev-{revision.pk}-{int(revision.created_at.timestamp() * 1_000_000)}"'
+
+
+def revision_cache_meta(*, revision_id: int) -> tuple[str, str] | None:
+    """(cache key, ETag) of a stored revision from one indexed read; None if it does not exist.
+
+    The key includes the creation time, so a recreated database reusing an id cannot serve
+    another revision's cached content.
     """
     created_at = (
         Revision.objects.filter(pk=revision_id).values_list("created_at", flat=True).first()

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,7 +34,7 @@ from .models import (
     RoomConstraint,
     Unavailability,
 )
-from .selectors import Lecture, problem_to_core, revision_lectures
+from .selectors import Lecture, problem_to_core, revision_cache_key, revision_lectures
 from .tasks import generation_run_execute
 
 logger = logging.getLogger(__name__)
@@ -139,8 +140,11 @@ def problem_delete(*, problem: Problem) -> None:
         raise ConflictError(
             "The problem has a queued or running generation: cancel it first.", code="run_active"
         )
-    # Cached revision bodies need no purge: their key is found through the (now deleted) row.
+    keys = [
+        revision_cache_key(revision_id=pk) for pk in problem.revisions.values_list("pk", flat=True)
+    ]
     problem.delete()
+    transaction.on_commit(lambda: cache.delete_many(keys))  # cached revision bodies
 
 
 def _bump_version(problem: Problem) -> None:

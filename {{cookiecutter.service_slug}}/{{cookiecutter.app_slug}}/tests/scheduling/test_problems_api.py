@@ -187,9 +187,13 @@ def test_export_round_trips(reader_client, toy):
 
 
 # ------------------------------------------------------------------------------ delete
-def test_delete_removes_everything(scheduler_client, toy_revision):
+def test_delete_removes_everything(
+    scheduler_client, toy_revision, django_capture_on_commit_callbacks
+):
     problem_id = toy_revision.problem_id
-    assert scheduler_client.delete(f"/api/v1/problems/{problem_id}/").status_code == 204
+    assert scheduler_client.get(f"/api/v1/revisions/{toy_revision.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # drops the cached revision body
+        assert scheduler_client.delete(f"/api/v1/problems/{problem_id}/").status_code == 204
     assert counts() == {k: 0 for k in counts()}
     assert scheduler_client.get(f"/api/v1/revisions/{toy_revision.pk}/").status_code == 404
 
