@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from .. import timetabling as core
 from ..models import Revision
-from ..selectors import Lecture, problem_to_core, revision_cache_meta, revision_lectures
+from ..selectors import Lecture, problem_to_core, revision_lectures
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 VIEW_KINDS = ("curriculum", "teacher", "room", "all")
@@ -43,20 +43,21 @@ def parse_lecture_key(value: str) -> tuple[str, int, int, str] | None:
 def revision_verification(*, revision: Revision) -> tuple[list[Lecture], core.Verification]:
     """The lectures of a stored revision and their verification, cached (revisions are immutable).
 
-    The key comes from `revision_cache_meta` (id and creation time), so a recreated database
-    never serves another revision's result.
+    The key names the revision by id and creation time, so a recreated database never serves
+    another revision's result, and by the problem's version (edits of courses or rooms).
     """
-    meta = revision_cache_meta(revision_id=revision.pk)
-    key = f"{meta[0]}:ui:{revision.formulation}:{revision.problem.version}" if meta else None
-    if key:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    stamp = int(revision.created_at.timestamp() * 1_000_000)
+    key = (
+        f"scheduling:ui:verification:{revision.pk}:{stamp}:{revision.formulation}:"
+        f"{revision.problem.version}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     lectures = revision_lectures(revision=revision)
     problem = problem_to_core(problem=revision.problem)
     verification = core.verify(problem, [lec.assignment for lec in lectures], revision.formulation)
-    if key:
-        cache.set(key, (lectures, verification), VERIFICATION_CACHE_SECONDS)
+    cache.set(key, (lectures, verification), VERIFICATION_CACHE_SECONDS)
     return lectures, verification
 
 

@@ -1,0 +1,396 @@
+"""The Scheduler Service's web pages in a real browser, on MariaDB + Redis with a Celery worker.
+
+One bake serves every test of this module: the development server (DEBUG off, static files
+collected and served by WhiteNoise) and a real `celery worker --pool solo` share one fresh
+database. The tests run in file order and build on each other like a scheduler's session:
+import, generate, inspect violations, edit (form and drag and drop), pin, regenerate with
+minimal change, compare revisions, export, cancel a long run; a read-only user sees no controls.
+Every main page also passes an accessibility check (axe-core's WCAG 2 A/AA rules, plus every
+visible control reachable with Tab). Screenshots go to ARTIFACTS.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .bakery import ARTIFACTS, MYSQL_URL, free_port, project_python, run, service_env
+from .browser import chromium
+from .servers import running
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+REDIS_DB = 12  # other suites use 5 and 11
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+SCHEDULER = ("grace", "pw-grace-for-ui-tests")
+READER = ("ada", "pw-ada-for-ui-tests")
+APP = "scheduler"
+state: dict[str, object] = {}
+
+
+# ------------------------------------------------------------------------------ the stack
+def mariadb(sql: str) -> None:
+    parts = urlsplit(MYSQL_URL)
+    args = ["mariadb", "-h", parts.hostname or "127.0.0.1", "-P", str(parts.port or 3306),
+            "-u", parts.username or "root"]  # fmt: skip
+    if parts.password:
+        args.append(f"-p{parts.password}")
+    result = subprocess.run([*args, "-e", sql], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def manage(python: Path, project: Path, env: dict[str, str], *args: str) -> str:
+    result = run([python, "manage.py", *args], cwd=project, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+USERS = f"""
+from django.contrib.auth.models import Group, User
+group, _ = Group.objects.get_or_create(name="scheduler")
+User.objects.create_user("{SCHEDULER[0]}", password="{SCHEDULER[1]}").groups.add(group)
+User.objects.create_user("{READER[0]}", password="{READER[1]}")
+"""
+
+
+@pytest.fixture(scope="module")
+def site(default_project: Path, services) -> Iterator[str]:
+    """The server's base URL, with a worker running; the database is dropped at the end."""
+    project = default_project
+    python = project_python(project)
+    env = {
+        **service_env("ui", redis_db=REDIS_DB),
+        "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.local",
+        "DJANGO_DEBUG": "false",
+        "LOG_FORMAT": "console",
+        "SCHEDULING_SOLVER_WORKERS": "2",
+    }
+    database = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    mariadb(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    worker = None
+    worker_log = (project / "worker-ui.log").open("w")
+    try:
+        manage(python, project, env, "migrate", "--noinput")
+        manage(python, project, env, "collectstatic", "--noinput")
+        manage(python, project, env, "shell", "-c", USERS)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+        clean.pop("REDIS_URL", None)
+        worker = subprocess.Popen(
+            [str(python), "-m", "celery", "-A", project.name, "worker", "--pool", "solo",
+             "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+            cwd=project, env={**clean, **env}, stdout=worker_log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while " ready." not in (project / "worker-ui.log").read_text():
+            assert worker.poll() is None, (project / "worker-ui.log").read_text()
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.3)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+        with running(server, cwd=project, env={**clean, **env}, url=url + "/healthz"):
+            yield url
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        worker_log.close()
+        mariadb(f"DROP DATABASE IF EXISTS `{database}`")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+def login(browser: Browser, site: str, who: tuple[str, str]) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{site}/{APP}/")
+    assert "/accounts/login/" in page.url  # login required
+    page.fill("#id_username", who[0])
+    page.fill("#id_password", who[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{site}/{APP}/")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, site: str) -> Page:
+    return login(browser, site, SCHEDULER)
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)
+
+
+# ------------------------------------------------------------------------------ accessibility
+TAB_TARGETS = """() => {
+  const all = [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')];
+  const shown = el => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  const targets = all.filter(shown);
+  targets.forEach((el, i) => el.setAttribute('data-ax-tab', String(i)));
+  return targets.length;
+}"""
+
+
+def check_accessibility(page: Page, name: str) -> None:
+    """axe-core (WCAG 2 A and AA rules: labels, contrast, names...) and Tab reach; fail on any."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+          return r.violations.map(v => ({id: v.id, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+        }"""
+    )
+    assert result == [], f"{name}: accessibility violations: {result}"
+    total = page.evaluate(TAB_TARGETS)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.locator("body").focus()
+    reached: set[str] = set()
+    for _ in range(total + 3):
+        page.keyboard.press("Tab")
+        mark = page.evaluate("() => document.activeElement.getAttribute('data-ax-tab')")
+        if mark is not None:
+            reached.add(mark)
+        if len(reached) == total:
+            break
+    missing = page.evaluate(
+        "(seen) => [...document.querySelectorAll('[data-ax-tab]')]"
+        ".filter(el => !seen.includes(el.getAttribute('data-ax-tab')))"
+        ".map(el => el.outerHTML.slice(0, 80))",
+        sorted(reached),
+    )
+    assert not missing, f"{name}: not reachable with Tab: {missing}"
+    state.setdefault("a11y_pages", []).append(name)  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------------ the session
+def test_import_shows_errors_with_line_numbers_then_the_summary(page: Page, site: str, tmp_path):
+    toy = default_data(page) / "toy.ctt"
+    broken = tmp_path / "broken.ctt"
+    broken.write_text(toy.read_text().replace("ArcTec Indaco 3 2 42", "ArcTec Indaco 3 two 42"))
+    page.set_input_files("#id_file", str(broken))
+    page.get_by_role("button", name="Import").click()
+    error = page.locator("#id_file_error")
+    expect(error).to_contain_text("line 11")
+    check_accessibility(page, "problem list with an import error")
+
+    page.set_input_files("#id_file", str(toy))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_url(re.compile(r"/problems/\d+/$"))
+    state["problem_url"] = page.url
+    expect(page.locator("h1")).to_have_text("ToyExample")
+    stats = page.locator("ul.stats").inner_text()
+    for text in ("4 courses", "16 lectures", "2 rooms", "2 curricula", "20 periods", "8 unavail"):
+        assert text in stats, stats
+    shot(page, "summary")
+    check_accessibility(page, "problem summary")
+    page.goto(f"{site}/{APP}/")
+    shot(page, "problems")
+
+
+def default_data(page: Page) -> Path:
+    project = Path(str(state.get("project") or ""))
+    return project / APP / "timetabling" / "data"
+
+
+def generate(page: Page, *, time_limit: int, weight: int | None = None) -> None:
+    page.goto(str(state["problem_url"]))
+    page.get_by_role("link", name="Generate a timetable").click()
+    page.fill("#id_time_limit", str(time_limit))
+    if weight is not None:
+        page.fill("#id_min_change_weight", str(weight))
+    page.get_by_role("button", name="Start").click()
+
+
+def test_generate_follows_progress_and_opens_the_grid(page: Page):
+    generate(page, time_limit=3)
+    page.wait_for_url(re.compile(r"/(runs|revisions)/\d+/"))
+    page.wait_for_url(re.compile(r"/revisions/\d+/"), timeout=60_000)  # opens when it finishes
+    state["first_revision"] = page.url
+    expect(page.locator("h1")).to_contain_text("revision #1")
+    expect(page.locator("table.timetable")).to_be_visible()
+    assert page.locator(".lecture").count() > 0
+    expect(page.locator(".cost .total")).to_contain_text("feasible")
+    shot(page, "grid")
+    check_accessibility(page, "timetable grid")
+
+
+def move_form_target(page: Page) -> tuple[str, str]:
+    """Two lectures of different courses shown in the current (curriculum) view."""
+    values = page.locator(".lecture[data-drag-value]").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-drag-value'))"
+    )
+    first = values[0]
+    second = next(v for v in values if v.split("|")[0] != first.split("|")[0])
+    return first, second
+
+
+def test_moving_into_a_conflict_marks_the_cell_with_the_verifiers_sentence(page: Page):
+    page.select_option("#show", "curriculum:Cur1")  # auto-submits
+    page.wait_for_url(re.compile(r"show=curriculum"))
+    first, second = move_form_target(page)
+    course, day, period, _room = second.split("|")
+    # The keyboard way: plain selects and a submit button.
+    page.select_option("#move_lecture", first)
+    page.select_option("#move_day", day)
+    page.select_option("#move_period", period)
+    before = page.url
+    page.locator("#move-form button[type=submit]").click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text("Saved revision #2")
+    cell = page.locator(f"#cell-{day}-{period}")
+    expect(cell).to_have_class(re.compile("has-hard"))
+    title = cell.locator(".badge.hard").get_attribute("title") or ""
+    assert "share curriculum Cur1 and both meet on" in title, title
+    assert course in title
+    link = page.locator(f".issues a[href='#cell-{day}-{period}']").first
+    expect(link).to_be_visible()
+    link.click()
+    assert page.url.endswith(f"#cell-{day}-{period}")
+    state["conflict"] = (first.split("|")[0], second)
+    shot(page, "grid-conflict")
+    check_accessibility(page, "grid with violations")
+
+
+def test_drag_and_drop_moves_a_lecture(page: Page):
+    # A lecture of the third course of Cur1: the conflict above stays for the regeneration.
+    moved_course, kept = state["conflict"]  # type: ignore[misc]
+    others = f":not([data-course='{moved_course}']):not([data-course='{kept.split('|')[0]}'])"
+    lecture = page.locator(f".lecture[draggable=true]{others}").first
+    key = lecture.get_attribute("data-drag-value") or ""
+    course = key.split("|")[0]
+    empty = page.locator("td.cell:not(:has(.lecture)):not(.unavailable)").first
+    target = empty.get_attribute("id") or ""
+    before = page.url
+    lecture.drag_to(empty)
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text("Saved revision #3")
+    expect(page.locator(f"#{target} .lecture[data-course='{course}']")).to_have_count(1)
+
+
+def test_pin_and_regenerate_with_minimal_change_keeps_the_pin(page: Page, site: str):
+    _moved_course, kept = state["conflict"]  # type: ignore[misc]
+    chip = page.locator(f".lecture[data-lecture='{kept}']")
+    before = page.url
+    chip.get_by_role("button", name=re.compile("^Pin")).click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(f".lecture[data-lecture='{kept}']")).to_have_class(re.compile("pinned"))
+    expect(page.locator(f".lecture[data-lecture='{kept}'] .tag.pin")).to_have_text("⚑ pinned")
+
+    generate(page, time_limit=4, weight=10)
+    page.wait_for_url(re.compile(r"/revisions/\d+/"), timeout=60_000)
+    expect(page.locator("h1")).to_contain_text("revision #5")
+    expect(page.locator(".cost .total")).to_contain_text("feasible")
+    page.select_option("#show", "all:")
+    page.wait_for_url(re.compile(r"show=all"))
+    expect(page.locator(f".lecture[data-lecture='{kept}']")).to_have_class(re.compile("pinned"))
+
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("table.data tbody tr")).to_have_count(5)
+    expect(page.locator("svg circle")).to_have_count(5)
+    shot(page, "history")
+    check_accessibility(page, "history")
+    page.get_by_role("button", name="Compare").click()  # the two latest revisions
+    page.wait_for_url(re.compile(r"/diff/"))
+    moved = page.locator(".lecture.moved")
+    assert moved.count() >= 1
+    expect(moved.first.locator(".change")).to_contain_text("moved from")
+    expect(page.locator(".ghost").first).to_contain_text("moved to")
+    expect(page.locator(f".lecture[data-lecture='{kept}']")).not_to_have_class(
+        re.compile("moved")
+    )
+    page.select_option("#show", "all:")
+    page.wait_for_url(re.compile(r"show=all"))
+    shot(page, "diff")
+    check_accessibility(page, "diff")
+
+
+def test_an_edit_of_a_stale_revision_says_so(page: Page, browser: Browser, site: str):
+    page.goto(str(state["problem_url"]))
+    page.get_by_role("link", name="Open the latest timetable").click()
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.locator(".lecture button.mini").first.click()  # someone else saves first
+    other.wait_for_url(lambda url: url != page.url)
+    other.close()
+    page.locator(".lecture button.mini").first.click()
+    status = page.locator("#edit-status")
+    expect(status).to_contain_text("no longer the latest")
+    expect(status.get_by_role("link", name="Open the latest revision")).to_be_visible()
+
+
+def test_exports_download(page: Page):
+    page.get_by_role("link", name="Open the latest revision").click()
+    expected = {
+        "Solution file (.sol)": re.compile(r"^\w+ \w+ \d+ \d+$", re.M),
+        "CSV": re.compile(r"^course,teacher,room,day,period,pinned,curricula$", re.M),
+        "iCalendar (all)": re.compile(r"^BEGIN:VCALENDAR", re.M),
+    }
+    for label, pattern in expected.items():
+        with page.expect_download() as info:
+            page.get_by_role("link", name=label).click()
+        body = Path(info.value.path()).read_text()
+        assert pattern.search(body), (label, body[:200])
+
+
+def test_read_only_user_sees_no_controls(browser: Browser, site: str):
+    reader = login(browser, site, READER)
+    expect(reader.locator("input[type=file]")).to_have_count(0)
+    reader.goto(str(state["problem_url"]))
+    expect(reader.get_by_role("link", name="Generate a timetable")).to_have_count(0)
+    reader.get_by_role("link", name="Open the latest timetable").click()
+    expect(reader.locator("table.timetable")).to_be_visible()
+    for selector in ("#move-form", "[draggable=true]", "button.mini", "#pin-form"):
+        expect(reader.locator(selector)).to_have_count(0)
+    expect(reader.get_by_role("link", name=re.compile("Generate"))).to_have_count(0)
+    check_accessibility(reader, "grid, read-only")
+    reader.context.close()
+
+
+def test_a_long_run_can_be_cancelled(page: Page, site: str):
+    page.goto(f"{site}/{APP}/")
+    page.set_input_files("#id_file", str(default_data(page) / "comp07.ctt"))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_url(re.compile(r"/problems/\d+/$"))
+    state["problem_url"] = page.url
+    generate(page, time_limit=300)
+    page.wait_for_url(re.compile(r"/runs/\d+/$"))
+    expect(page.locator("[data-field=status]")).to_have_text("running", timeout=30_000)
+    best = page.locator("[data-field=best_cost]")
+    expect(best).to_have_text(re.compile(r"^\d+$"), timeout=90_000)
+    time.sleep(3)  # a few more points on the chart
+    assert page.locator("[data-chart-line]").get_attribute("points")
+    shot(page, "progress")
+    check_accessibility(page, "generation progress (running)")
+    started = time.monotonic()
+    page.get_by_role("button", name="Cancel the run").click()
+    expect(page.locator("[data-field=status]")).to_have_text("cancelled", timeout=30_000)
+    assert time.monotonic() - started < 30
+    expect(page.get_by_role("button", name="Cancel the run")).to_be_hidden()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remember_project(default_project: Path) -> None:
+    state["project"] = str(default_project)
