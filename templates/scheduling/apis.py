@@ -79,10 +79,14 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist (and SQLite cannot even compare them)
+
+
 def _get(getter: Any, what: str, **kwargs: int) -> Any:
-    obj = getter(**kwargs)
+    value = next(iter(kwargs.values()))
+    obj = getter(**kwargs) if 0 < value <= MAX_ID else None
     if obj is None:
-        raise NotFoundError(f"{what} {next(iter(kwargs.values()))} does not exist.")
+        raise NotFoundError(f"{what} {value} does not exist.")
     return obj
 
 
@@ -225,8 +229,8 @@ class RevisionDetailOutput(RevisionOutput):
 
 
 class SlotInput(serializers.Serializer):
-    day = serializers.IntegerField(min_value=0)
-    period = serializers.IntegerField(min_value=0)
+    day = serializers.IntegerField(min_value=0, max_value=10_000)
+    period = serializers.IntegerField(min_value=0, max_value=10_000)
     room = serializers.CharField(max_length=64)
 
 
@@ -267,8 +271,8 @@ class RevisionImportInput(serializers.Serializer):
 class AssignmentInput(serializers.Serializer):
     course = serializers.CharField(max_length=64)
     room = serializers.CharField(max_length=64)
-    day = serializers.IntegerField(min_value=0)
-    period = serializers.IntegerField(min_value=0)
+    day = serializers.IntegerField(min_value=0, max_value=10_000)
+    period = serializers.IntegerField(min_value=0, max_value=10_000)
 
 
 class VerifyInput(serializers.Serializer):
@@ -347,7 +351,9 @@ class RunStartInput(serializers.Serializer):
     )
     time_limit = serializers.IntegerField(min_value=1, max_value=3000, default=60)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
-    base_revision = serializers.IntegerField(required=False, allow_null=True, default=None)
+    base_revision = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
     min_change_weight = serializers.IntegerField(
         min_value=0, max_value=1000, required=False, allow_null=True, default=None
     )

@@ -86,6 +86,7 @@ def problem_import(
                 code="invalid_file",
                 extra={"line": None},
             )
+    _check_ranges(parsed)
     problem = Problem.objects.create(
         name=(name or parsed.name)[:200],
         days=parsed.days,
@@ -129,6 +130,29 @@ def problem_import(
         for cid, rid in sorted(parsed.room_constraints)
     )
     return problem
+
+
+SMALL_MAX = 32767  # the small integer columns (days, lectures, min working days, site, loads)
+
+
+def _check_ranges(parsed: core.Problem) -> None:
+    """Numbers the parser accepts but the database columns cannot hold: reject, never truncate."""
+    values = [
+        ("days", parsed.days),
+        ("periods per day", parsed.periods_per_day),
+        ("minimum daily lectures", parsed.min_daily_lectures),
+        ("maximum daily lectures", parsed.max_daily_lectures),
+        *((f"lectures of {c.id}", c.lectures) for c in parsed.courses),
+        *((f"minimum working days of {c.id}", c.min_working_days) for c in parsed.courses),
+        *((f"site of {r.id}", r.site) for r in parsed.rooms),
+    ]
+    for what, value in values:
+        if value > SMALL_MAX:
+            raise ApplicationError(
+                f"The file is not a valid problem: {what} is {value}, at most {SMALL_MAX}.",
+                code="invalid_file",
+                extra={"line": None},
+            )
 
 
 @transaction.atomic

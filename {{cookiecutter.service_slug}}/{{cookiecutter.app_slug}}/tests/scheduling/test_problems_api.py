@@ -279,3 +279,28 @@ def test_reader_cannot_patch_and_unknown_ids_are_404(reader_client, scheduler_cl
     assert scheduler_client.patch("/api/v1/rooms/999999/", {}, format="json").status_code == 404
     assert scheduler_client.patch("/api/v1/courses/999999/", {}, format="json").status_code == 404
     assert reader_client.get("/api/v1/problems/999999/courses/").status_code == 404
+
+
+def test_numbers_the_columns_cannot_hold_are_400(scheduler_client):
+    text = demo_bytes("toy.ectt").decode()
+    text = text.replace("Geotec Scarlatti 5 4 18 1", "Geotec Scarlatti 5 40000 18 1")
+    before = counts()
+    response = scheduler_client.post(
+        "/api/v1/problems/", {"file": upload("big.ectt", text.encode())}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_file"
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/problems/99999999999999999999999/",
+        "/api/v1/problems/99999999999999999999999/courses/",
+        "/api/v1/revisions/99999999999999999999999/",
+        "/api/v1/runs/99999999999999999999999/",
+    ],
+)
+def test_ids_beyond_any_row_are_404(reader_client, path):
+    assert reader_client.get(path).status_code == 404
