@@ -18,31 +18,39 @@
     this.points = [];
     this.line = svg.querySelector("[data-chart-line]");
     this.box = { left: 40, right: 470, top: 10, bottom: 130 };
+    this.now = 0;
   }
   Chart.prototype.add = function (data) {
     var x = Number(data[this.xKey]), y = data[this.yKey];
-    if (y === null || y === undefined || isNaN(x)) { return; }
-    var last = this.points[this.points.length - 1];
-    if (last && last[0] === x && last[1] === y) { return; }
-    this.points.push([x, Number(y)]);
-    this.draw(Number(data.time_limit) || x || 1);
+    if (isNaN(x)) { return; }
+    this.now = Math.max(this.now || 0, x);
+    if (y !== null && y !== undefined) {
+      var last = this.points[this.points.length - 1];
+      if (!last || last[1] !== Number(y)) { this.points.push([x, Number(y)]); }
+    }
+    if (this.points.length) { this.draw(); }
   };
-  Chart.prototype.draw = function (xMax) {
+  Chart.prototype.draw = function () {
+    // A step line: the best cost holds until the next improvement, up to the latest poll.
     var b = this.box, ys = this.points.map(function (p) { return p[1]; });
     var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), span = Math.max(hi - lo, 1);
-    xMax = Math.max(xMax, this.points[this.points.length - 1][0], 1);
-    var pts = this.points.map(function (p) {
-      var px = b.left + (p[0] / xMax) * (b.right - b.left);
-      var py = b.bottom - ((p[1] - lo) / span) * (b.bottom - b.top);
-      return px.toFixed(1) + "," + py.toFixed(1);
-    });
-    // A step line: the best cost holds until the next improvement.
-    var last = this.points[this.points.length - 1];
-    pts.push((b.left + (last[0] / xMax) * (b.right - b.left)).toFixed(1) + "," + pts[pts.length - 1].split(",")[1]);
+    var xMax = Math.max(10, Math.ceil(this.now * 1.25));
+    function px(x) { return (b.left + (x / xMax) * (b.right - b.left)).toFixed(1); }
+    function py(y) { return (b.bottom - ((y - lo) / span) * (b.bottom - b.top)).toFixed(1); }
+    var pts = [];
+    this.points.forEach(function (p, i, all) {
+      pts.push(px(p[0]) + "," + py(p[1]));
+      var next = i + 1 < all.length ? all[i + 1][0] : this.now;
+      pts.push(px(next) + "," + py(p[1]));
+    }, this);
     this.line.setAttribute("points", pts.join(" "));
-    var yMax = this.svg.querySelector("[data-chart-ymax]"), yMin = this.svg.querySelector("[data-chart-ymin]");
-    if (yMax) { yMax.textContent = String(hi); }
-    if (yMin) { yMin.textContent = String(lo); }
+    var label = function (sel, value) {
+      var el = this.svg.querySelector(sel);
+      if (el) { el.textContent = value; }
+    }.bind(this);
+    label("[data-chart-ymax]", String(hi));
+    label("[data-chart-ymin]", String(lo));
+    label("[data-chart-xmax]", xMax + " s");
   };
 
   function start(root) {

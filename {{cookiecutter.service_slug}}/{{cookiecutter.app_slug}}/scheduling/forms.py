@@ -7,10 +7,30 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ..models import Revision
 from ..services import GENERATOR_FORMULATIONS
 from .ui import day_name, parse_lecture_key
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python: hundreds of options without a template render for each."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) in chosen else "", label)
+                for v, label in self.choices
+            ),
+        )
+        final = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
 class ProblemImportForm(forms.Form):
@@ -78,10 +98,10 @@ class GenerateForm(forms.Form):
 class MoveForm(forms.Form):
     """The keyboard way to move a lecture (drag and drop posts the same fields)."""
 
-    lecture = forms.ChoiceField(label="Lecture")
-    day = forms.TypedChoiceField(label="Day", coerce=int)
-    period = forms.TypedChoiceField(label="Period", coerce=int)
-    room = forms.ChoiceField(label="Room", required=False)
+    lecture = forms.ChoiceField(label="Lecture", widget=FastSelect)
+    day = forms.TypedChoiceField(label="Day", coerce=int, widget=FastSelect)
+    period = forms.TypedChoiceField(label="Period", coerce=int, widget=FastSelect)
+    room = forms.ChoiceField(label="Room", required=False, widget=FastSelect)
     note = forms.CharField(label="Note", max_length=500, required=False)
 
     def __init__(self, *args: Any, problem: Any, lectures: list[Any], **kwargs: Any) -> None:

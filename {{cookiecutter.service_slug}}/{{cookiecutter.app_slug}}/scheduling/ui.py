@@ -9,11 +9,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .. import timetabling as core
 from ..models import Revision
 from ..selectors import Lecture, problem_to_core, revision_lectures
 
+HARD_TAG = mark_safe(
+    '<span class="tag hard"><span aria-hidden="true">⚠</span>'
+    '<span class="sr-only">hard violation</span></span>'
+)
+SOFT_TAG = mark_safe(
+    '<span class="tag soft"><span aria-hidden="true">◆</span>'
+    '<span class="sr-only">soft violation</span></span>'
+)
+PIN_TAG = mark_safe(
+    '<span class="tag pin" title="Pinned: generations keep it here">⚑ pinned</span>'
+)
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 VIEW_KINDS = ("curriculum", "teacher", "room", "all")
 VERIFICATION_CACHE_SECONDS = 24 * 60 * 60
@@ -85,6 +98,7 @@ class LectureView:
     key: str
     issues: list[IssueView] = field(default_factory=list)
     moved_from: str = ""  # diff: where it was ("Mon period 2, room A")
+    when: str = ""  # "Mon period 2"
     added: bool = False
 
     @property
@@ -100,6 +114,33 @@ class LectureView:
         return " ".join(
             f"{'Hard' if i.hard else 'Soft'}: {i.message}." for i in self.issues
         ).strip()
+
+    @property
+    def css(self) -> str:
+        classes = ["lecture"]
+        if self.hard:
+            classes.append("hard")
+        elif self.soft:
+            classes.append("soft")
+        classes += [name for name, on in (("moved", self.moved_from), ("added", self.added),
+                    ("pinned", self.pinned)) if on]  # fmt: skip
+        return " ".join(classes)
+
+    @property
+    def marks(self) -> str:
+        """The chip's labels (never colour alone): violation icon, pin, diff note."""
+        parts = []
+        if self.hard:
+            parts.append(HARD_TAG)
+        elif self.soft:
+            parts.append(SOFT_TAG)
+        if self.pinned:
+            parts.append(PIN_TAG)
+        if self.moved_from:
+            parts.append(format_html('<span class="change">moved from {}</span>', self.moved_from))
+        elif self.added:
+            parts.append(mark_safe('<span class="change">new</span>'))
+        return mark_safe(" ".join(parts))
 
 
 @dataclass
@@ -228,6 +269,7 @@ def grid_build(
             period=lec.period,
             pinned=lec.pinned,
             key=lecture_key(lec.course, lec.day, lec.period, lec.room),
+            when=when(lec.day, lec.period),
         )
         cells[lec.day, lec.period].lectures.append(view_lec)
         shown.append(view_lec)
@@ -359,3 +401,32 @@ def cost_chart(
     points = " ".join(f"{d['x']},{d['y']}" for d in dots)
     summary = ", ".join(f"{d['label']}: {d['cost']}" for d in dots[-12:])
     return Chart(width, height, points, dots, hi, lo, f"Total cost per revision: {summary}.")
+
+
+def diff_changes(diff: dict[str, Any], *, days: int) -> list[dict[str, Any]]:
+    """One plain sentence per change of a diff, with the cell it links to (day names)."""
+
+    def where(slot: dict[str, Any]) -> str:
+        return f"{day_name(slot['day'], days)} period {slot['period']}, room {slot['room']}"
+
+    def cell(slot: dict[str, Any]) -> str:
+        return f"cell-{slot['day']}-{slot['period']}"
+
+    changes = [
+        {
+            "course": m["course"],
+            "moved": True,
+            "cell_id": cell(m["to"]),
+            "text": f"{where(m['from'])} → {where(m['to'])}",
+        }
+        for m in diff["moved"]
+    ]
+    changes += [
+        {"course": a["course"], "moved": False, "cell_id": cell(a), "text": f"added at {where(a)}"}
+        for a in diff["added"]
+    ]
+    changes += [
+        {"course": r["course"], "moved": False, "cell_id": "", "text": f"removed from {where(r)}"}
+        for r in diff["removed"]
+    ]
+    return changes

@@ -49,6 +49,7 @@ from .ui import (
     LectureView,
     cost_chart,
     day_name,
+    diff_changes,
     grid_build,
     lecture_key,
     revision_verification,
@@ -225,6 +226,7 @@ def _grid_response(
         ),
         "exports": _export_links(revision, kind, key),
         "diff": diff,
+        "changes": diff_changes(diff, days=problem.days) if diff else [],
         "against": against,
     }
     context.update(extra or {})
