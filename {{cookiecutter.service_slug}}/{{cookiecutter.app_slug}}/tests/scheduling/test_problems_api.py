@@ -304,3 +304,12 @@ def test_numbers_the_columns_cannot_hold_are_400(scheduler_client):
 )
 def test_ids_beyond_any_row_are_404(reader_client, path):
     assert reader_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=18562096167688338974829445120", "offset=18562096167688338974829445120"]
+)
+def test_huge_page_parameters_are_bounded(reader_client, toy, query):
+    response = reader_client.get(f"/api/v1/problems/?{query}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
