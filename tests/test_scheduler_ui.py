@@ -317,9 +317,7 @@ def test_pin_and_regenerate_with_minimal_change_keeps_the_pin(page: Page, site: 
     assert moved.count() >= 1
     expect(moved.first.locator(".change")).to_contain_text("moved from")
     expect(page.locator(".ghost").first).to_contain_text("moved to")
-    expect(page.locator(f".lecture[data-lecture='{kept}']")).not_to_have_class(
-        re.compile("moved")
-    )
+    expect(page.locator(f".lecture[data-lecture='{kept}']")).not_to_have_class(re.compile("moved"))
     page.select_option("#show", "all:")
     page.wait_for_url(re.compile(r"show=all"))
     shot(page, "diff")
@@ -394,3 +392,16 @@ def test_a_long_run_can_be_cancelled(page: Page, site: str):
 @pytest.fixture(scope="module", autouse=True)
 def _remember_project(default_project: Path) -> None:
     state["project"] = str(default_project)
+
+
+def test_the_accessibility_check_fails_on_violations(browser: Browser):
+    page = browser.new_page()
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>'
+        '<input type="text" name="unlabelled"><p style="color:#aaa">faint text</p>'
+        "</main></body></html>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        check_accessibility(page, "a page with known faults")
+    assert "label" in str(failure.value) and "color-contrast" in str(failure.value)
+    page.close()

@@ -3,7 +3,7 @@
  * answer says `finished`, then opens `redirect` if there is one.
  *
  * Inside the element: [data-field=NAME] shows field NAME; [data-href-field=NAME] takes it as
- * its link; [data-show-if=NAME] is shown once NAME is set; [data-hide-when-finished] hides at
+ * its link; [data-value-field=NAME] takes it as its value (a <progress>); [data-show-if=NAME] is shown once NAME is set; [data-hide-when-finished] hides at
  * the end; an svg[data-chart] plots data-chart-y against data-chart-x as the values arrive.
  */
 (function () {
@@ -33,10 +33,11 @@
   Chart.prototype.draw = function () {
     // A step line: the best cost holds until the next improvement, up to the latest poll.
     var b = this.box, ys = this.points.map(function (p) { return p[1]; });
-    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), span = Math.max(hi - lo, 1);
+    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys);
+    var bottom = lo - Math.max((hi - lo) * 0.08, 1), span = Math.max(hi - bottom, 1);
     var xMax = Math.max(10, Math.ceil(this.now * 1.25));
     function px(x) { return (b.left + (x / xMax) * (b.right - b.left)).toFixed(1); }
-    function py(y) { return (b.bottom - ((y - lo) / span) * (b.bottom - b.top)).toFixed(1); }
+    function py(y) { return (b.bottom - ((y - bottom) / span) * (b.bottom - b.top)).toFixed(1); }
     var pts = [];
     this.points.forEach(function (p, i, all) {
       pts.push(px(p[0]) + "," + py(p[1]));
@@ -67,6 +68,10 @@
           el.textContent = name === "error_message" ? (data[name] || "") : text(data[name]);
           if (name === "status") { el.className = "status status-" + data.status; }
         }
+      });
+      root.querySelectorAll("[data-value-field]").forEach(function (el) {
+        var value = data[el.getAttribute("data-value-field")];
+        if (value !== null && value !== undefined) { el.value = value; }
       });
       root.querySelectorAll("[data-href-field]").forEach(function (el) {
         var value = data[el.getAttribute("data-href-field")];
