@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('min_working_days', models.PositiveSmallIntegerField()),
                 ('students', models.PositiveIntegerField()),
                 ('double_lectures', models.BooleanField(default=False)),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='scheduler.problem')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='{{ cookiecutter.app_slug }}.problem')),
             ],
             options={
                 'ordering': ['id'],
@@ -69,8 +69,8 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=500)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='scheduling_revisions', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='scheduler.revision')),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='scheduler.problem')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='{{ cookiecutter.app_slug }}.revision')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='{{ cookiecutter.app_slug }}.problem')),
             ],
             options={
                 'ordering': ['problem_id', 'number'],
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
             name='GenerationRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='queued', max_length=16)),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=16)),
                 ('formulation', models.CharField(default='UD2', max_length=8)),
                 ('time_limit', models.PositiveIntegerField()),
                 ('seed', models.PositiveIntegerField(default=0)),
@@ -99,9 +99,9 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='scheduling_runs', to=settings.AUTH_USER_MODEL)),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='scheduler.problem')),
-                ('base_revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scheduler.revision')),
-                ('result_revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scheduler.revision')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='{{ cookiecutter.app_slug }}.problem')),
+                ('base_revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='{{ cookiecutter.app_slug }}.revision')),
+                ('result_revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='{{ cookiecutter.app_slug }}.revision')),
             ],
             options={
                 'ordering': ['-id'],
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=64)),
                 ('capacity', models.PositiveIntegerField()),
                 ('site', models.PositiveSmallIntegerField(default=0)),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rooms', to='scheduler.problem')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rooms', to='{{ cookiecutter.app_slug }}.problem')),
             ],
             options={
                 'ordering': ['id'],
@@ -127,9 +127,9 @@ class Migration(migrations.Migration):
                 ('day', models.PositiveSmallIntegerField()),
                 ('period', models.PositiveSmallIntegerField()),
                 ('pinned', models.BooleanField(default=False)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='scheduler.course')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='scheduler.revision')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='scheduler.room')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='{{ cookiecutter.app_slug }}.course')),
+                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='{{ cookiecutter.app_slug }}.revision')),
+                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='{{ cookiecutter.app_slug }}.room')),
             ],
             options={
                 'ordering': ['id'],
@@ -139,8 +139,8 @@ class Migration(migrations.Migration):
             name='RoomConstraint',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='room_constraints', to='scheduler.course')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='room_constraints', to='scheduler.room')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='room_constraints', to='{{ cookiecutter.app_slug }}.course')),
+                ('room', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='room_constraints', to='{{ cookiecutter.app_slug }}.room')),
             ],
             options={
                 'ordering': ['id'],
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.PositiveSmallIntegerField()),
                 ('period', models.PositiveSmallIntegerField()),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unavailability', to='scheduler.course')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unavailability', to='{{ cookiecutter.app_slug }}.course')),
             ],
             options={
                 'verbose_name_plural': 'unavailability',
@@ -164,8 +164,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=64)),
-                ('courses', models.ManyToManyField(related_name='curricula', to='scheduler.course')),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='curricula', to='scheduler.problem')),
+                ('courses', models.ManyToManyField(related_name='curricula', to='{{ cookiecutter.app_slug }}.course')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='curricula', to='{{ cookiecutter.app_slug }}.problem')),
             ],
             options={
                 'verbose_name_plural': 'curricula',
