@@ -200,9 +200,9 @@ class GenerationRun(models.Model):
     FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="runs")
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
+    # No index of its own: with one, MySQL may lock the status index before the primary key in
+    # `UPDATE ... WHERE id = %s AND status = %s` and deadlock with `SELECT ... FOR UPDATE`.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     # Parameters
     formulation = models.CharField(max_length=8, default="UD2")
     time_limit = models.PositiveIntegerField()

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.exceptions import ApplicationError, ConflictError, UnprocessableError
+from core.exceptions import ApplicationError, ConflictError, NotFoundError, UnprocessableError
 
 from . import timetabling as core
 from .models import (
@@ -454,23 +454,25 @@ def run_enqueue(*, run: GenerationRun) -> None:
 @transaction.atomic
 def run_cancel(*, run: GenerationRun) -> GenerationRun:
     """A queued run is cancelled at once; a running one is asked to stop (within ~1 s)."""
-    now = timezone.now()
     Status = GenerationRun.Status
-    if GenerationRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
-        status=Status.CANCELLED, cancel_requested=True, finished_at=now, updated_at=now
-    ):
-        pass
-    elif not GenerationRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
-        cancel_requested=True
-    ):
-        run.refresh_from_db()
+    current = GenerationRun.objects.select_for_update().filter(pk=run.pk).first()
+    if current is None:
+        raise NotFoundError(f"Run {run.pk} does not exist.")
+    if current.status == Status.QUEUED:
+        current.status = Status.CANCELLED
+        current.cancel_requested = True
+        current.finished_at = timezone.now()
+        current.save(update_fields=["status", "cancel_requested", "finished_at", "updated_at"])
+    elif current.status == Status.RUNNING:
+        current.cancel_requested = True
+        current.save(update_fields=["cancel_requested"])  # not updated_at: the heartbeat
+    else:
         raise ConflictError(
-            f"The run has already finished ({run.status}).",
+            f"The run has already finished ({current.status}).",
             code="run_finished",
-            extra={"status": run.status},
+            extra={"status": current.status},
         )
-    run.refresh_from_db()
-    return run
+    return current
 
 
 def _run_claim(run_id: int) -> GenerationRun | None:
