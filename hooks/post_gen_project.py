@@ -4,12 +4,14 @@ Only deletes and writes files inside the generated project: no network, no insta
 run again (cruft update re-runs it).
 """
 
+import json
 import secrets
 import shutil
 from pathlib import Path
 
-APP = "{{ cookiecutter.app_slug }}"
-SCHEDULING = "{{ cookiecutter.scheduling_domain }}" == "yes"
+CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
+APP = CONTEXT["app_slug"]
+SCHEDULING = CONTEXT["scheduling_domain"] == "yes"
 
 # Paths (relative to the project root) that belong to one variant only.
 SCHEDULING_ONLY = [

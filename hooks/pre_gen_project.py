@@ -1,5 +1,6 @@
 """Reject answers that would render a broken service. Validation only: no network, no installs."""
 
+import json
 import keyword
 import re
 import sys
@@ -32,17 +33,12 @@ RESERVED = set(sys.stdlib_module_names) | {
 }
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
-ANSWERS = {
-    "service_slug": {{ cookiecutter.service_slug|tojson }},
-    "app_slug": {{ cookiecutter.app_slug|tojson }},
-}
-EMAIL = {{ cookiecutter.author_email|tojson }}
+# The answers, passed as JSON so that no answer can break this file's Python.
+CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
+ANSWERS = {"service_slug": CONTEXT["service_slug"], "app_slug": CONTEXT["app_slug"]}
+EMAIL = CONTEXT["author_email"]
 # Free-text answers end up inside Python, TOML and YAML strings: keep them to plain text.
-TEXTS = {
-    "service_name": {{ cookiecutter.service_name|tojson }},
-    "description": {{ cookiecutter.description|tojson }},
-    "author_name": {{ cookiecutter.author_name|tojson }},
-}
+TEXTS = {name: CONTEXT[name] for name in ("service_name", "description", "author_name")}
 
 
 def problem() -> str | None:
@@ -60,7 +56,9 @@ def problem() -> str | None:
         if value in RESERVED:
             return f"{name} {value!r} would shadow the {value!r} module; choose another name."
     if ANSWERS["service_slug"] == ANSWERS["app_slug"]:
-        return "app_slug must differ from service_slug (the project package and the app would clash)."
+        return (
+            "app_slug must differ from service_slug (the project package and the app would clash)."
+        )
     if "@" not in EMAIL or " " in EMAIL.strip():
         return f"author_email {EMAIL!r} is not an email address."
     return None

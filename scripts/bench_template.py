@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.bakery import bake, project_python, run, service_env  # noqa: E402
+from tests.bakery import bake, project_python, run, service_env
 
 
-def timed(label: str, fn) -> float:  # noqa: ANN001
+def timed(label: str, fn) -> float:
     started = time.perf_counter()
     fn()
     seconds = time.perf_counter() - started
@@ -37,21 +37,33 @@ def main() -> None:
             started = time.perf_counter()
             project = bake(Path(tmp) / str(i))
             times.append(time.perf_counter() - started)
-        print(f"default render: median {statistics.median(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms over {args.renders} renders")  # fmt: skip
+        print(
+            f"default render: median {statistics.median(times) * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms over {args.renders} renders"
+        )
         if args.skip_suites:
             return
         python = project_python(project)
         slug = project.name
         for label, env, marker in (
-            ("generated suite on SQLite", {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.test"},
-             ["-m", "not integration"]),
-            ("generated suite on MariaDB + Redis", {
-                "DJANGO_SETTINGS_MODULE": f"{slug}.environments.ci", **service_env("bench", 6)}, []),
-        ):  # fmt: skip
-            def suite(env=env, marker=marker) -> None:  # noqa: ANN001
-                result = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *marker],
-                             cwd=project, env=env)  # fmt: skip
+            (
+                "generated suite on SQLite",
+                {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.test"},
+                ["-m", "not integration"],
+            ),
+            (
+                "generated suite on MariaDB + Redis",
+                {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.ci", **service_env("bench", 6)},
+                [],
+            ),
+        ):
+
+            def suite(env=env, marker=marker, label=label) -> None:
+                result = run(
+                    [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *marker],
+                    cwd=project,
+                    env=env,
+                )
                 tail = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
                 print(f"  {tail[0]}")
                 if result.returncode:

@@ -27,14 +27,18 @@ def main() -> None:
     python = project_python(project)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env["DJANGO_SETTINGS_MODULE"] = f"{project.name}.environments.local"
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=project, env=env,
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=project, env=env, check=True
+    )
     url = f"http://127.0.0.1:{args.port}/"
-    print(f"\nScheduler Service rendered in {project}\nServing at {url}  (Ctrl-C to stop)\n",
-          flush=True)  # fmt: skip
+    print(
+        f"\nScheduler Service rendered in {project}\nServing at {url}  (Ctrl-C to stop)\n",
+        flush=True,
+    )
     os.chdir(project)
-    os.execve(python, [str(python), "manage.py", "runserver", "--noreload",
-                       f"127.0.0.1:{args.port}"], env)  # fmt: skip
+    os.execve(
+        python, [str(python), "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"], env
+    )
 
 
 if __name__ == "__main__":

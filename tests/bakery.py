@@ -34,7 +34,9 @@ def bake(output_dir: Path, **answers: str) -> Path:
     """Render with the given answers (the rest default) and return the project directory."""
     output_dir.mkdir(parents=True, exist_ok=True)
     return Path(
-        cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir))
+        cookiecutter(
+            str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir)
+        )
     )
 
 
@@ -53,10 +55,21 @@ def project_python(project: Path) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python),
-             "-r", str(project / "requirements" / "test.txt")],
-            check=True, cwd=project,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "uv",
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(python),
+                "-r",
+                str(project / "requirements" / "test.txt"),
+            ],
+            check=True,
+            cwd=project,
+        )
         (venv / ".complete").touch()
     return python
 
@@ -91,6 +104,10 @@ def run(
     base.pop("REDIS_URL", None)
     base.pop("VIRTUAL_ENV", None)
     return subprocess.run(
-        [str(a) for a in args], cwd=cwd, env={**base, **(env or {})},
-        capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        [str(a) for a in args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,17 +1,34 @@
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .bakery import MYSQL_URL, REDIS_URL, bake, port_is_open
+from .bakery import MYSQL_URL, REDIS_URL, TEMPLATE, bake, port_is_open
+
+CACHE_DIRS = ("__pycache__", ".ruff_cache", ".pytest_cache", ".mypy_cache")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Drop tool caches left inside the template by working on it: verbatim-copied directories
+    (timetabling/) would carry them into every bake."""
+    project = TEMPLATE / "{{cookiecutter.service_slug}}"
+    for name in CACHE_DIRS:
+        for path in sorted(project.rglob(name), reverse=True):
+            shutil.rmtree(path, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bake(tmp_path_factory.mktemp("default"))
 
+
 @pytest.fixture(scope="session")
 def lean_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return bake(tmp_path_factory.mktemp("lean"), service_name="Lean Service", scheduling_domain="no")
+    return bake(
+        tmp_path_factory.mktemp("lean"), service_name="Lean Service", scheduling_domain="no"
+    )
+
 
 @pytest.fixture(scope="session")
 def services() -> None:

@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def wait_for_http(url: str, *, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
+def wait_for_http(
+    url: str, *, timeout: float = 60.0, process: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -27,9 +29,13 @@ def running(args: list, *, cwd: Path, env: dict[str, str], url: str) -> Iterator
     """Run `args` until the block ends; its output goes to cwd/server.log for post-mortems."""
     log = (cwd / "server.log").open("w")
     process = subprocess.Popen(
-        [str(a) for a in args], cwd=cwd, env={**os.environ, **env}, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [str(a) for a in args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_for_http(url, process=process)
         yield process

@@ -21,9 +21,13 @@ def test_make_demo_serves_the_counter_page(tmp_path: Path):
     # The same script `make demo` runs, with this interpreter (the Makefile's .venv).
     process = subprocess.Popen(
         [sys.executable, "scripts/demo.py", "--port", str(port), "--output", str(tmp_path)],
-        cwd=TEMPLATE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=TEMPLATE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=300, process=process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:

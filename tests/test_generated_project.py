@@ -1,5 +1,6 @@
 """Run each generated project's own checks and tests, on SQLite and on MariaDB + Redis."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,11 @@ from .bakery import bake, project_python, run, service_env
 pytestmark = pytest.mark.slow
 
 
-
 def settings_env(project: Path, environment: str) -> dict[str, str]:
     return {"DJANGO_SETTINGS_MODULE": f"{project.name}.environments.{environment}"}
 
 
-def assert_ok(result) -> None:  # noqa: ANN001
+def assert_ok(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
 
 
@@ -27,8 +27,11 @@ def planner_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_suite_passes_on_sqlite(which: str, request: pytest.FixtureRequest):
     project = request.getfixturevalue(which)
     python = project_python(project)
-    result = run([python, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"],
-                 cwd=project, env=settings_env(project, "test"))  # fmt: skip
+    result = run(
+        [python, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=settings_env(project, "test"),
+    )
     assert_ok(result)
     assert " passed" in result.stdout and " failed" not in result.stdout
 
@@ -48,9 +51,24 @@ def test_migrations_schema_and_import_contracts(which: str, request: pytest.Fixt
     project = request.getfixturevalue(which)
     python = project_python(project)
     env = settings_env(project, "test")
-    assert_ok(run([python, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=project, env=env))
-    assert_ok(run([python, "manage.py", "spectacular", "--validate", "--fail-on-warn",
-                   "--file", "/dev/null"], cwd=project, env=env))  # fmt: skip
+    assert_ok(
+        run([python, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=project, env=env)
+    )
+    assert_ok(
+        run(
+            [
+                python,
+                "manage.py",
+                "spectacular",
+                "--validate",
+                "--fail-on-warn",
+                "--file",
+                "/dev/null",
+            ],
+            cwd=project,
+            env=env,
+        )
+    )
     assert_ok(run([python.parent / "lint-imports"], cwd=project, env=env))
 
 
@@ -65,5 +83,10 @@ def test_deploy_checks_pass_with_production_settings(which: str, request: pytest
         "DATABASE_URL": "mysql://app:pw@db.internal:3306/app",
         "REDIS_URL": "rediss://cache.internal:6379/0",
     }
-    assert_ok(run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                  cwd=project, env=env))  # fmt: skip
+    assert_ok(
+        run(
+            [python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=project,
+            env=env,
+        )
+    )
