@@ -93,7 +93,7 @@ def generate(client: Client, problem_id: int, time_limit: int) -> tuple[int, dic
     return run["result_revision"], run
 
 
-def upload_to_verified(url: str, token: str, time_limit: int) -> None:
+def upload_to_verified(url: str, token: str, time_limit: int, label: str) -> None:
     client = Client(url, token)
     t0 = time.perf_counter()
     problem = client.upload(DATA / "comp01.ectt")
@@ -101,8 +101,9 @@ def upload_to_verified(url: str, token: str, time_limit: int) -> None:
     verification = client.json("GET", f"/api/v1/revisions/{revision_id}/verification/")
     seconds = time.perf_counter() - t0
     print(
-        f"comp01 upload -> verified timetable: {seconds:.2f} s (run time limit {time_limit} s, "
-        f"solver {run['elapsed']:.2f} s), hard violations {verification['hard_violations']}, "
+        f"comp01 upload -> verified timetable ({label}): {seconds:.2f} s "
+        f"(run time limit {time_limit} s, solver {run['elapsed']:.2f} s), "
+        f"hard violations {verification['hard_violations']}, "
         f"cost {verification['total_cost']}"
     )
 
@@ -156,7 +157,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
-    upload_to_verified(args.url, args.token, args.time_limit)
+    # The first round also pays for imports in fresh web and worker processes.
+    upload_to_verified(args.url, args.token, args.time_limit, "first")
+    upload_to_verified(args.url, args.token, args.time_limit, "second")
     client = Client(args.url, args.token)
     problem = client.upload(DATA / "comp07.ectt")
     revision_id, _ = generate(client, problem["id"], args.time_limit)
