@@ -387,6 +387,11 @@ def test_a_long_run_can_be_cancelled(page: Page, site: str):
     expect(page.locator("[data-field=status]")).to_have_text("cancelled", timeout=30_000)
     assert time.monotonic() - started < 30
     expect(page.get_by_role("button", name="Cancel the run")).to_be_hidden()
+    # The best timetable found before the cancel is kept: a big grid, checked too.
+    page.get_by_role("link", name="Open the timetable").click()
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
+    assert page.locator(".lecture").count() > 0
+    check_accessibility(page, "comp07 grid")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -405,3 +410,14 @@ def test_the_accessibility_check_fails_on_violations(browser: Browser):
         check_accessibility(page, "a page with known faults")
     assert "label" in str(failure.value) and "color-contrast" in str(failure.value)
     page.close()
+
+
+def test_lean_bake_has_no_scheduler_pages(lean_project: Path):
+    app = lean_project / APP
+    assert not (app / "scheduling").exists()
+    assert not (app / "templates" / APP / "scheduling").exists()
+    assert "scheduling" not in (app / "urls.py").read_text()
+    assert "note_list_page" in (app / "urls.py").read_text()
+    assert "in the browser: a tour" not in (lean_project / "README.md").read_text()
+    for script in (lean_project / "static" / "js").glob("*.js"):  # generic helpers only
+        assert not re.search(r"schedul|timetabl|lecture", script.read_text(), re.I), script
