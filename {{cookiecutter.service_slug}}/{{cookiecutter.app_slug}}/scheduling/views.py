@@ -143,7 +143,7 @@ def problem_list_page(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "problem_list.html",
-        {"problems": list(problem_list().select_related(None)), "form": form},
+        {"problems": list(problem_list()), "form": form},
         status=status,
     )
 

@@ -174,3 +174,14 @@ def test_run_status_json(scheduler_web, toy):
     assert scheduler_web.post(f"/{APP}/runs/{run.pk}/cancel/").status_code == 302
     run.refresh_from_db()
     assert run.status == "cancelled"
+
+
+def test_pages_read_a_bounded_number_of_rows(
+    scheduler_web, toy_revision, django_assert_max_num_queries
+):
+    grid = f"/{APP}/revisions/{toy_revision.pk}/?show=all:"
+    scheduler_web.get(grid)  # the revision's verification is cached from here on
+    with django_assert_max_num_queries(8):
+        assert scheduler_web.get(grid).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert scheduler_web.get(f"/{APP}/").status_code == 200
