@@ -22,7 +22,10 @@ SCHEDULING_ONLY = [
     f"{APP}/management",
     f"{APP}/scheduling",
     "docs/scheduling.md",
+    "docs/ui.md",
+    "docs/img",
     "scripts/bench_api.py",
+    "scripts/bench_grid.py",
 ]
 LEAN_ONLY = [
     f"{APP}/tests/notes",
