@@ -56,4 +56,7 @@ def write_env_file() -> None:
 if __name__ == "__main__":
     for relative in LEAN_ONLY if SCHEDULING else SCHEDULING_ONLY:
         remove(relative)
+    for folder in ("scripts", "docs"):  # left empty by the removals above
+        if Path(folder).is_dir() and not any(Path(folder).iterdir()):
+            Path(folder).rmdir()
     write_env_file()

@@ -133,6 +133,13 @@ def test_each_answer_renders_a_clean_project(variation: str, tmp_path: Path):
         assert "ortools" not in (project / "requirements/base.txt").read_text()
         assert "class Note(" in (project / "scheduler/models.py").read_text()
         assert not (project / "scheduler/tests/timetabling").exists()
+        leaks = [
+            str(path.relative_to(project))
+            for path in text_files(project)
+            if any(word in path.read_text() for word in ("ortools", "GenerationRun", "timetabling"))
+        ]
+        assert not leaks, f"scheduler-specific text in the lean variant: {leaks}"
+        assert not (project / "scripts").exists(), "no empty folders either"
 
 
 def test_licence_year_comes_from_the_render_date(default_project: Path):
