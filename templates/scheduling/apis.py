@@ -6,7 +6,6 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -36,7 +35,8 @@ from .selectors import (
     problem_get,
     problem_list,
     problem_to_core,
-    revision_cache_key,
+    revision_cache_body,
+    revision_cached_body,
     revision_diff,
     revision_etag,
     revision_get,
@@ -613,12 +613,11 @@ class RevisionDetailApi(SchedulingApi):
         responses={200: RevisionDetailOutput, 304: None, 404: ERROR},
     )
     def get(self, request: Request, revision_id: int) -> HttpResponse:
-        key = revision_cache_key(revision_id=revision_id)
-        cached = cache.get(key)
+        cached = revision_cached_body(revision_id=revision_id)
         if cached is None:
             revision = _get(revision_get, "Revision", revision_id=revision_id)
             cached = (revision_etag(revision=revision), _revision_body(revision))
-            cache.set(key, cached, 24 * 60 * 60)
+            revision_cache_body(revision_id=revision_id, etag=cached[0], body=cached[1])
         etag, body = cached
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         match = request.headers.get("If-None-Match", "")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+import time
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,6 +202,65 @@ def assignments_verify(
 
 def revision_cache_key(*, revision_id: int) -> str:
     return f"scheduling:revision:{revision_id}"
+
+
+class _LocalBodies:
+    """A small per-process cache in front of the shared one: immutable revision bodies are
+    served without a Redis round trip. Entries live LOCAL_SECONDS, so another process's deletion
+    of a problem is seen here within that time (this process's own deletions at once)."""
+
+    LOCAL_SECONDS = 5.0
+    SIZE = 128
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[int, tuple[float, tuple[str, bytes]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, revision_id: int) -> tuple[str, bytes] | None:
+        with self.lock:
+            entry = self.entries.get(revision_id)
+            if entry is None or entry[0] < time.monotonic():
+                return None
+            return entry[1]
+
+    def put(self, revision_id: int, value: tuple[str, bytes]) -> None:
+        with self.lock:
+            self.entries[revision_id] = (time.monotonic() + self.LOCAL_SECONDS, value)
+            self.entries.move_to_end(revision_id)
+            while len(self.entries) > self.SIZE:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+    def forget(self, revision_ids: list[int]) -> None:
+        with self.lock:
+            for revision_id in revision_ids:
+                self.entries.pop(revision_id, None)
+
+
+LOCAL_BODIES = _LocalBodies()
+
+
+def revision_cached_body(*, revision_id: int) -> tuple[str, bytes] | None:
+    """(ETag, JSON body) of a revision from the caches, or None when neither holds it."""
+    value = LOCAL_BODIES.get(revision_id)
+    if value is None:
+        value = cache.get(revision_cache_key(revision_id=revision_id))
+        if value is not None:
+            LOCAL_BODIES.put(revision_id, value)
+    return value
+
+
+def revision_cache_body(*, revision_id: int, etag: str, body: bytes) -> None:
+    LOCAL_BODIES.put(revision_id, (etag, body))
+    cache.set(revision_cache_key(revision_id=revision_id), (etag, body), REVISION_CACHE_SECONDS)
+
+
+def revision_forget_bodies(*, revision_ids: list[int]) -> None:
+    LOCAL_BODIES.forget(revision_ids)
+    cache.delete_many([revision_cache_key(revision_id=pk) for pk in revision_ids])
 
 
 def revision_etag(*, revision: Revision) -> str:

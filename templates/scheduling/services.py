@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,7 +33,7 @@ from .models import (
     RoomConstraint,
     Unavailability,
 )
-from .selectors import Lecture, problem_to_core, revision_cache_key, revision_lectures
+from .selectors import Lecture, problem_to_core, revision_forget_bodies, revision_lectures
 from .tasks import generation_run_execute
 
 logger = logging.getLogger(__name__)
@@ -164,11 +163,9 @@ def problem_delete(*, problem: Problem) -> None:
         raise ConflictError(
             "The problem has a queued or running generation: cancel it first.", code="run_active"
         )
-    keys = [
-        revision_cache_key(revision_id=pk) for pk in problem.revisions.values_list("pk", flat=True)
-    ]
+    revision_ids = list(problem.revisions.values_list("pk", flat=True))
     problem.delete()
-    transaction.on_commit(lambda: cache.delete_many(keys))  # cached revision bodies
+    transaction.on_commit(lambda: revision_forget_bodies(revision_ids=revision_ids))
 
 
 def _bump_version(problem: Problem) -> None:

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from ...models import Assignment, Course, GenerationRun, Problem, Revision, Room
 from ...scheduling.permissions import SCHEDULER_GROUP
+from ...selectors import LOCAL_BODIES
 from ...services import problem_import, revision_import
 from ...timetabling.demo import demo_instance_path
 
@@ -47,8 +48,10 @@ def counts() -> dict[str, int]:
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    LOCAL_BODIES.clear()
     yield
     cache.clear()
+    LOCAL_BODIES.clear()
 
 
 @pytest.fixture
