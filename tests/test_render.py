@@ -43,10 +43,11 @@ VARIATIONS = {
 
 
 def text_files(project: Path) -> list[Path]:
+    skip = {".git", ".ruff_cache", "__pycache__", ".pytest_cache"}  # tools' own binary caches
     return [
         p
         for p in project.rglob("*")
-        if p.is_file() and p.suffix in TEXT_SUFFIXES and ".git" not in p.parts
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and not skip.intersection(p.parts)
     ]
 
 
