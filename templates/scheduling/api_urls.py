@@ -30,6 +30,11 @@ urlpatterns = [
     path("problems/<int:problem_id>/runs/", apis.RunListApi.as_view(), name="run-list"),
     path("courses/<int:course_id>/", apis.CourseDetailApi.as_view(), name="course-detail"),
     path("rooms/<int:room_id>/", apis.RoomDetailApi.as_view(), name="room-detail"),
+    path(
+        "curricula/<int:curriculum_id>/",
+        apis.CurriculumDetailApi.as_view(),
+        name="curriculum-detail",
+    ),
     path("revisions/<int:revision_id>/", apis.RevisionDetailApi.as_view(), name="revision-detail"),
     path(
         "revisions/<int:revision_id>/edits/",

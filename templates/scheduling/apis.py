@@ -31,6 +31,7 @@ from .selectors import (
     assignments_verify,
     course_get,
     course_list,
+    curriculum_get,
     curriculum_list,
     problem_get,
     problem_list,
@@ -53,6 +54,7 @@ from .services import (
     Move,
     Pin,
     course_update,
+    curriculum_update,
     problem_delete,
     problem_import,
     revision_create_edited,
@@ -111,6 +113,27 @@ def paginated_response(
     paginator = BoundedPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # room for the form's other fields and boundaries
+
+
+def _check_upload_size(request: Request) -> None:
+    """413 for a file over SCHEDULING_MAX_UPLOAD_BYTES: from Content-Length before the body is
+    read when it already says so, else from the uploaded file's size, never by parsing it."""
+    limit = int(getattr(settings, "SCHEDULING_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    upload = None if declared > limit + MULTIPART_OVERHEAD else request.FILES.get("file")
+    if declared > limit + MULTIPART_OVERHEAD or (upload is not None and upload.size > limit):
+        raise ApplicationError(
+            f"The file is larger than {limit} bytes.",
+            code="too_large",
+            extra={"max_bytes": limit},
+            status_code=413,
+        )
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -372,7 +395,9 @@ class RunStartInput(serializers.Serializer):
     formulation = serializers.CharField(
         max_length=8, default="UD2", help_text="One of " + ", ".join(GENERATOR_FORMULATIONS) + "."
     )
-    time_limit = serializers.IntegerField(min_value=1, max_value=3000, default=60)
+    time_limit = serializers.IntegerField(
+        min_value=1, max_value=getattr(settings, "SCHEDULING_MAX_TIME_LIMIT", 3000), default=60
+    )
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     base_revision = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
@@ -434,15 +459,7 @@ class ProblemListApi(SchedulingApi):
         responses={201: ProblemOutput, 400: ERROR, 403: ERROR, 413: ERROR},
     )
     def post(self, request: Request) -> Response:
-        upload = request.FILES.get("file")
-        limit = int(getattr(settings, "SCHEDULING_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
-        if upload is not None and upload.size > limit:  # before reading or parsing it
-            raise ApplicationError(
-                f"The file is larger than {limit} bytes.",
-                code="too_large",
-                extra={"max_bytes": limit},
-                status_code=413,
-            )
+        _check_upload_size(request)
         data = _valid(ProblemImportInput, request.data)
         problem = problem_import(
             file=data["file"].read(),
@@ -535,6 +552,27 @@ class CurriculumListApi(SchedulingApi):
         return Response(CurriculumOutput(curriculum_list(problem=problem), many=True).data)
 
 
+class CurriculumUpdateInput(serializers.Serializer):
+    courses = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=10_000, allow_empty=True
+    )
+
+
+class CurriculumDetailApi(SchedulingApi):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="curricula_update",
+        request=CurriculumUpdateInput,
+        responses={200: CurriculumOutput, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
+    def patch(self, request: Request, curriculum_id: int) -> Response:
+        curriculum = _get(curriculum_get, "Curriculum", curriculum_id=curriculum_id)
+        data = _valid(CurriculumUpdateInput, request.data)
+        curriculum = curriculum_update(curriculum=curriculum, course_codes=data["courses"])
+        return Response(CurriculumOutput(curriculum_get(curriculum_id=curriculum.pk)).data)
+
+
 class ProblemVerifyApi(SchedulingApi):
     """Verify an ad hoc list of assignments: computes, writes nothing (open to readers)."""
 
@@ -578,15 +616,7 @@ class RevisionListApi(SchedulingApi):
     )
     def post(self, request: Request, problem_id: int) -> Response:
         problem = _get(problem_get, "Problem", problem_id=problem_id)
-        upload = request.FILES.get("file")
-        limit = int(getattr(settings, "SCHEDULING_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
-        if upload is not None and upload.size > limit:
-            raise ApplicationError(
-                f"The file is larger than {limit} bytes.",
-                code="too_large",
-                extra={"max_bytes": limit},
-                status_code=413,
-            )
+        _check_upload_size(request)
         data = _valid(RevisionImportInput, request.data)
         revision = revision_import(
             problem=problem,

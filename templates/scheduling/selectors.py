@@ -157,6 +157,15 @@ def curriculum_list(*, problem: Problem) -> QuerySet[Curriculum]:
     return Curriculum.objects.filter(problem=problem).prefetch_related("courses")
 
 
+def curriculum_get(*, curriculum_id: int) -> Curriculum | None:
+    return (
+        Curriculum.objects.select_related("problem")
+        .prefetch_related("courses")
+        .filter(pk=curriculum_id)
+        .first()
+    )
+
+
 # ------------------------------------------------------------------------------ revisions
 def revision_list(*, problem: Problem) -> QuerySet[Revision]:
     return Revision.objects.filter(problem=problem).select_related("author").order_by("-number")

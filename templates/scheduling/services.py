@@ -197,6 +197,25 @@ def room_update(*, room: Room, **fields: Any) -> Room:
     return room
 
 
+@transaction.atomic
+def curriculum_update(*, curriculum: Curriculum, course_codes: list[str]) -> Curriculum:
+    """Replace the curriculum's courses (codes of the same problem; unknown codes: 400)."""
+    codes = list(dict.fromkeys(course_codes))
+    courses = dict(
+        Course.objects.filter(problem_id=curriculum.problem_id, code__in=codes).values_list(
+            "code", "pk"
+        )
+    )
+    unknown = [code for code in codes if code not in courses]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown course {unknown[0]!r}.", code="unknown_course", extra={"courses": unknown}
+        )
+    curriculum.courses.set([courses[code] for code in codes])
+    _bump_version(curriculum.problem)
+    return curriculum
+
+
 # ------------------------------------------------------------------------------ revisions
 def _check_lectures(problem: Problem, lectures: Iterable[Lecture]) -> None:
     core_problem = problem_to_core(problem=problem)

@@ -313,3 +313,35 @@ def test_huge_page_parameters_are_bounded(reader_client, toy, query):
     response = reader_client.get(f"/api/v1/problems/?{query}")
     assert response.status_code == 200
     assert response.json()["count"] == 1
+
+
+def test_upload_over_the_limit_is_refused_from_its_content_length(scheduler_client):
+    before = counts()
+    big = upload("big.ctt", b"x" * (3 * 1024 * 1024))
+    response = scheduler_client.post("/api/v1/problems/", {"file": big}, format="multipart")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert counts() == before
+
+
+def test_patch_curriculum_courses(scheduler_client, reader_client, toy):
+    from ...models import Curriculum
+
+    cur2 = Curriculum.objects.get(problem=toy, code="Cur2")
+    url = f"/api/v1/curricula/{cur2.pk}/"
+    assert reader_client.patch(url, {"courses": ["Geotec"]}, format="json").status_code == 403
+    response = scheduler_client.patch(url, {"courses": ["Geotec", "SceCosC"]}, format="json")
+    assert response.status_code == 200, response.content
+    assert sorted(response.json()["courses"]) == ["Geotec", "SceCosC"]
+    toy.refresh_from_db()
+    core = problem_to_core(problem=toy)
+    assert sorted(next(q.courses for q in core.curricula if q.id == "Cur2")) == [
+        "Geotec",
+        "SceCosC",
+    ]
+    bad = scheduler_client.patch(url, {"courses": ["Geotec", "Nope"]}, format="json")
+    assert bad.status_code == 400 and bad.json()["extra"]["courses"] == ["Nope"]
+    assert sorted(cur2.courses.values_list("code", flat=True)) == ["Geotec", "SceCosC"]
+    wrong = scheduler_client.patch(url, {"courses": "Geotec"}, format="json")
+    assert wrong.status_code == 400
+    assert scheduler_client.patch("/api/v1/curricula/999999/", {}, format="json").status_code == 404
