@@ -33,14 +33,18 @@ Parameters (all keyword-only after `problem`):
 Method (see docs/timetabling.md for the measurements behind it):
 
 1. quick necessary-condition checks (`generator_explain.quick_checks`);
-2. construction: a periods-only CP-SAT model (rooms relaxed to a per-period count) with the
-   minimum-working-days and isolated-lecture terms; its proven bound is a lower bound of the
-   whole cost; then rooms greedily, period by period;
-3. large-neighbourhood search: repeatedly free a few courses (chosen at random, by
-   curriculum, by conflict neighbourhood, or their lectures on some days) or the room choices
-   of a few rooms, and re-solve the exact sub-model (periods and rooms) with CP-SAT, hinted
-   with the current timetable and a short time limit. Neighbourhood sizes adapt to how fast the
-   sub-models are solved to optimality.
+2. construction: a periods-only CP-SAT model (rooms relaxed to a per-period count; the
+   minimum-working-days and isolated-lecture terms, and a capacity lower bound per room
+   size level); its proven bound is a lower bound of the whole cost; then rooms greedily
+   (largest courses first, one room per course where possible) and a CP-SAT room pass;
+3. search in cycles of `CYCLE_SECONDS`: simulated annealing over lecture moves and swaps
+   (`generator_local.Annealer`, hard constraints never violated, exact local deltas) for
+   `SA_SHARE` of the cycle, then large-neighbourhood search with CP-SAT: repeatedly free a
+   few courses (chosen at random, by curriculum, by conflict neighbourhood, or their
+   lectures on some days) or the lectures in a few rooms (rooms only), and re-solve the exact
+   sub-model (periods and rooms) hinted with the current timetable within
+   `LNS_TIME_LIMIT`. Neighbourhood sizes adapt to how fast sub-models are solved to
+   optimality; the neighbourhood kinds are drawn with weights that follow their gains.
 
 If CP-SAT proves the periods-only model infeasible, an assumption core over one literal per
 course and per pin explains which of them cannot be scheduled together.
@@ -57,6 +61,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .generator_explain import Infeasible, Reason, core_reasons, quick_checks
+from .generator_local import Annealer
 from .generator_model import (
     FORMULATIONS,
     Compiled,
@@ -85,6 +90,11 @@ ANY_ROOM = "*"
 PROGRESS_INTERVAL = 0.5  # seconds between progress callbacks (phase changes always report)
 ROOM_PASS_LIMIT = 10.0  # seconds for the global room re-assignment after construction
 LNS_TIME_LIMIT = 0.5  # seconds per neighbourhood re-solve
+SA_SHARE = 0.5  # share of each search cycle spent annealing (the rest: CP-SAT neighbourhoods)
+CYCLE_SECONDS = 20.0
+SA_T_START = 1.0  # annealing temperature at the start and end of each annealing phase
+SA_T_END = 0.02
+LNS_PARAMS: dict[str, object] = {}  # extra CP-SAT parameters of the re-solves
 LNS_WORKERS: int | None = None  # CP-SAT workers per re-solve (None: the `workers` argument)
 
 
@@ -562,9 +572,23 @@ class _Search:
         frees = [c for c in range(comp.C) if comp.lectures[c] > 0]
         if not frees:
             return state
+        cycle_end = None
+        lns_phase = SA_SHARE <= 0
         while not self.clock.over():
             if self.bound is not None and ev.cost <= self.bound and not self.W:
                 break
+            now = time.monotonic()
+            if SA_SHARE > 0 and (cycle_end is None or now >= cycle_end):
+                # annealing for SA_SHARE of a cycle, then CP-SAT neighbourhoods for the rest
+                cycle = min(CYCLE_SECONDS, self.clock.remaining())
+                sa_time = cycle if SA_SHARE >= 1 else SA_SHARE * cycle
+                state = self._anneal(state, sa_time)
+                obj, ev = self.objective(state)
+                cycle_end = time.monotonic() + cycle - sa_time
+                lns_phase = True
+                continue
+            if not lns_phase:
+                continue
             kind = self.rng.choices(kinds, weights=[score[k] for k in kinds])[0]
             free, fixed = self._neighbourhood(kind, state, size[kind], ev)
             if not free:
@@ -580,6 +604,7 @@ class _Search:
                 limit=limit,
                 workers=LNS_WORKERS or self.workers,
                 seed=self.rng.randrange(1 << 30),
+                extra=LNS_PARAMS,
             )
             took = time.monotonic() - t_start
             self.iterations += 1
@@ -603,6 +628,35 @@ class _Search:
             self.report(
                 "search", ev.cost, self.bound, ev.moved if self.W else None, self.iterations
             )
+        return state
+
+    def _anneal(self, state: State, seconds: float) -> State:
+        ann = Annealer(
+            self.comp,
+            state,
+            pin_full=self.pin_full,
+            pin_period=self.pin_period,
+            base=self.base,
+            W=self.W,
+            rng=self.rng,
+        )
+        start_obj = ann.cost
+
+        def improved(objective: int) -> None:
+            if not self.W:
+                self.report("search", objective, self.bound, None, self.iterations)
+
+        best = ann.run(
+            seconds,
+            t_start=SA_T_START,
+            t_end=SA_T_END,
+            over=self.clock.over,
+            on_improve=improved,
+            target=None if self.W else self.bound,
+        )
+        self.iterations += 1
+        if self.objective(best)[0] <= start_obj:
+            return best
         return state
 
     def _neighbourhood(self, kind: str, state: State, k: int, ev):

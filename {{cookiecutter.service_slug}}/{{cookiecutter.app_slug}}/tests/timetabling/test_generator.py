@@ -186,3 +186,23 @@ def test_bad_requests_raise_input_errors(kwargs, message) -> None:
     problem = read_problem(DATA / "comp01.ctt")
     with pytest.raises(GeneratorInputError, match=message):
         solve(problem, time_limit=1.0, **kwargs)
+
+
+def test_annealer_tracks_the_exact_cost() -> None:
+    import random
+
+    from ...timetabling.generator_local import Annealer
+    from ...timetabling.generator_model import Compiled, evaluate
+
+    problem = read_problem(DATA / "comp01.ctt")
+    first = solve(problem, time_limit=1.0, seed=2)
+    comp = Compiled(problem, "UD2")
+    state = comp.from_assignments(first.assignments)
+    ann = Annealer(
+        comp, state, pin_full=set(), pin_period=set(), base=frozenset(), W=0, rng=random.Random(5)
+    )
+    best = ann.run(0.5, t_start=3.0, t_end=0.5)
+    assert ann.cost == evaluate(comp, ann.state()).cost
+    assert evaluate(comp, ann.state()).hard == 0
+    v = verify(problem, comp.to_assignments(best))
+    assert v.hard_violations == 0 and v.total_cost == ann.best
