@@ -32,3 +32,23 @@ __all__ = [
     "read_solution",
     "verify",
 ]
+
+# CP-SAT generator, imported lazily: reading and verifying timetables never loads OR-Tools.
+_GENERATOR_EXPORTS = (
+    "ANY_ROOM",
+    "GeneratorInputError",
+    "Infeasible",
+    "Progress",
+    "Reason",
+    "SolveResult",
+    "solve",
+)
+__all__ += _GENERATOR_EXPORTS
+
+
+def __getattr__(name: str):
+    if name in _GENERATOR_EXPORTS:
+        from . import generator
+
+        return getattr(generator, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
