@@ -1,0 +1,66 @@
+"""A worker killed mid-run: the broker re-delivers the task and the run completes exactly once.
+
+Needs MySQL + Redis and real worker processes. Re-delivery is made quick for the test: the broker's
+visibility timeout is 6 s and a heartbeat older than 3 s counts as stale (see docs/scheduling.md).
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.testing import WorkerProcess, database_url_for_worker, wait_until
+
+from ...models import GenerationRun, Revision
+from .conftest import demo_bytes
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture
+def quick_redelivery(monkeypatch):
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "6")
+    monkeypatch.setenv("SCHEDULING_RUN_STALE_SECONDS", "3")
+
+
+def test_a_killed_workers_run_completes_exactly_once(
+    quick_redelivery, celery_worker, scheduler_client
+):
+    response = scheduler_client.post(
+        "/api/v1/problems/",
+        {"file": SimpleUploadedFile("comp01.ectt", demo_bytes("comp01.ectt"))},
+        format="multipart",
+    )
+    problem_id = response.json()["id"]
+    response = scheduler_client.post(
+        f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 8, "seed": 2}, format="json"
+    )
+    run_id = response.json()["id"]
+    assert wait_until(lambda: GenerationRun.objects.get(pk=run_id).phase == "search", timeout=40), (
+        celery_worker.log[-2000:]
+    )
+
+    celery_worker.process.kill()  # SIGKILL mid-solve: no ack, no cleanup
+    celery_worker.process.wait(timeout=10)
+    assert GenerationRun.objects.get(pk=run_id).status == "running"
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_worker(),
+        "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    second = WorkerProcess(env, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    try:
+        assert second.ready.wait(timeout=60), second.log
+        assert wait_until(
+            lambda: GenerationRun.objects.get(pk=run_id).finished, timeout=90, interval=0.5
+        ), second.log[-3000:]
+    finally:
+        second.stop()
+    run = GenerationRun.objects.get(pk=run_id)
+    assert run.status == "succeeded", (run.error_code, run.error_message)
+    assert run.attempts == 2
+    assert Revision.objects.filter(problem_id=problem_id).count() == 1
+    assert run.result_revision.hard_violations == 0
