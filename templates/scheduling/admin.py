@@ -2,6 +2,7 @@
 "scheduler" group in the stock auth admin)."""
 
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Course, Curriculum, GenerationRun, Problem, Revision, Room
 
@@ -23,12 +24,21 @@ class ProblemAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [CourseInline, RoomInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # New problem data: the cached core model of the old version must not be used again.
+        Problem.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+
 
 @admin.register(Curriculum)
 class CurriculumAdmin(admin.ModelAdmin):
     list_display = ["id", "code", "problem"]
     list_select_related = ["problem"]
     filter_horizontal = ["courses"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        Problem.objects.filter(pk=form.instance.problem_id).update(version=F("version") + 1)
 
 
 @admin.register(Revision)
@@ -37,6 +47,12 @@ class RevisionAdmin(admin.ModelAdmin):
     list_select_related = ["problem"]
     list_filter = ["origin"]
     readonly_fields = [f.name for f in Revision._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # revisions are written by edits, imports and generations only
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # immutable
 
 
 @admin.register(GenerationRun)

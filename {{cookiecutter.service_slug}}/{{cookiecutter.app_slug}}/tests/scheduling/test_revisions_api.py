@@ -305,3 +305,27 @@ def test_import_a_junk_solution_writes_nothing(scheduler_client, toy):
         )
         assert response.status_code == 400, content
     assert counts() == before
+
+
+def test_local_body_cache_expires_and_forgets(monkeypatch):
+    from ...selectors import LOCAL_BODIES, _LocalBodies
+
+    LOCAL_BODIES.put(1, ('"e"', b"{}"))
+    assert LOCAL_BODIES.get(1) == ('"e"', b"{}")
+    LOCAL_BODIES.forget([1])
+    assert LOCAL_BODIES.get(1) is None
+    monkeypatch.setattr(_LocalBodies, "LOCAL_SECONDS", -1.0)
+    LOCAL_BODIES.put(2, ('"e"', b"{}"))
+    assert LOCAL_BODIES.get(2) is None  # expired at once
+    for i in range(_LocalBodies.SIZE + 10):
+        LOCAL_BODIES.put(i, ('"e"', b"{}"))
+    assert len(LOCAL_BODIES.entries) == _LocalBodies.SIZE
+
+
+def test_admin_lists_render_for_staff(admin_client, toy_revision):
+    app = Revision._meta.app_label
+    for name in ("problem", "revision", "generationrun", "curriculum"):
+        assert admin_client.get(f"/admin/{app}/{name}/").status_code == 200
+    change = f"/admin/{app}/problem/{toy_revision.problem_id}/change/"
+    assert admin_client.get(change).status_code == 200
+    assert admin_client.get(f"/admin/{app}/revision/add/").status_code == 403
