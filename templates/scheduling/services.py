@@ -77,6 +77,7 @@ def problem_import(
         ("course", [c.id for c in parsed.courses]),
         ("room", [r.id for r in parsed.rooms]),
         ("curriculum", [q.id for q in parsed.curricula]),
+        ("teacher", [c.teacher for c in parsed.courses]),
     ):
         too_long = [c for c in codes if len(c) > 64]
         if too_long:
@@ -99,7 +100,7 @@ def problem_import(
         Course(
             problem=problem,
             code=c.id,
-            teacher=c.teacher[:64],
+            teacher=c.teacher,
             lectures=c.lectures,
             min_working_days=c.min_working_days,
             students=c.students,

@@ -345,3 +345,16 @@ def test_patch_curriculum_courses(scheduler_client, reader_client, toy):
     wrong = scheduler_client.patch(url, {"courses": "Geotec"}, format="json")
     assert wrong.status_code == 400
     assert scheduler_client.patch("/api/v1/curricula/999999/", {}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "old,new", [("Geotec Scarlatti", "Geotec " + "T" * 65), ("rA 32", "r" * 65 + " 32")]
+)
+def test_ids_longer_than_the_columns_are_400(scheduler_client, old, new):
+    text = demo_bytes("toy.ectt").decode().replace(old, new)
+    before = counts()
+    response = scheduler_client.post(
+        "/api/v1/problems/", {"file": upload("long.ectt", text.encode())}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert counts() == before
