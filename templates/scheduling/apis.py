@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -21,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import ApplicationError, NotFoundError
-from core.pagination import PAGE_PARAMETERS, paginated_schema
+from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 
 from . import timetabling as core
 from .models import Course, Curriculum, GenerationRun, Problem, Revision, Room
@@ -91,28 +90,6 @@ def _get(getter: Any, what: str, **kwargs: int) -> Any:
     if obj is None:
         raise NotFoundError(f"{what} {value} does not exist.")
     return obj
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """Limit/offset pages with bounds: a huge `limit` or `offset` must not reach the SQL."""
-
-    max_limit = 500
-    max_offset = 2**31 - 1
-
-    def get_offset(self, request: Request) -> int:
-        return min(super().get_offset(request), self.max_offset)
-
-
-def paginated_response(
-    queryset: Any,
-    serializer_class: type[serializers.BaseSerializer],
-    *,
-    request: Request,
-    view: APIView,
-) -> Response:
-    paginator = BoundedPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 MULTIPART_OVERHEAD = 64 * 1024  # room for the form's other fields and boundaries

@@ -14,6 +14,16 @@ PAGE_PARAMETERS = [
 ]
 
 
+class BoundedPagination(LimitOffsetPagination):
+    """Limit/offset pages with bounds: a huge `limit` or `offset` must never reach the SQL."""
+
+    max_limit = 500
+    max_offset = 2**31 - 1
+
+    def get_offset(self, request: Request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+
 def paginated_response(
     queryset: QuerySet,
     serializer_class: type[serializers.BaseSerializer],
@@ -21,7 +31,7 @@ def paginated_response(
     request: Request,
     view: APIView,
 ) -> Response:
-    paginator = LimitOffsetPagination()
+    paginator = BoundedPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 

@@ -1,4 +1,11 @@
 import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from core.apis import HeartbeatOutput
+from core.models import Heartbeat
+from core.pagination import BoundedPagination, paginated_response
 
 
 @pytest.mark.django_db
@@ -35,3 +42,15 @@ def test_malformed_json_is_400(api_client):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=99999999999999999999", "offset=99999999999999999999"])
+def test_huge_page_bounds_never_reach_the_database(query):
+    Heartbeat.objects.create(message="one")
+    request = Request(APIRequestFactory().get(f"/?{query}"))
+    response = paginated_response(
+        Heartbeat.objects.all(), HeartbeatOutput, request=request, view=APIView()
+    )
+    assert response.status_code == 200
+    assert len(response.data["results"]) <= BoundedPagination.max_limit
