@@ -194,9 +194,12 @@ class MinChangeRow:
     elapsed_s: float
 
 
-def perturb(problem: Problem, assignments: Sequence[Assignment]) -> tuple[str, list[Assignment]]:
+def perturb(
+    problem: Problem, assignments: Sequence[Assignment], *, fewest: bool = False
+) -> tuple[str, list[Assignment]]:
     """Move every lecture of one course onto a period used by a course it conflicts with (the
-    course with most lectures that has conflicting neighbours, ties by id)."""
+    course with most lectures that has conflicting neighbours, or with fewest when `fewest`;
+    ties by id)."""
     by_course: dict[str, list[Assignment]] = {}
     for a in assignments:
         by_course.setdefault(a.course, []).append(a)
@@ -206,7 +209,7 @@ def perturb(problem: Problem, assignments: Sequence[Assignment]) -> tuple[str, l
     def conflicts(a: str, b: str) -> bool:
         return a != b and (teacher[a] == teacher[b] or bool(set(cur_of[a]) & set(cur_of[b])))
 
-    ranked = sorted(problem.courses, key=lambda c: (-c.lectures, c.id))
+    ranked = sorted(problem.courses, key=lambda c: (c.lectures if fewest else -c.lectures, c.id))
     for course in ranked:
         mine = by_course.get(course.id, [])
         own_slots = {(a.day, a.period) for a in mine}
