@@ -24,6 +24,8 @@ VENVS = CACHE / "venvs"
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", TEMPLATE / "artifacts"))
 MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
 def bake(output_dir: Path, **answers: str) -> Path:
     """Render with the given answers (the rest default) and return the project directory."""
     output_dir.mkdir(parents=True, exist_ok=True)
