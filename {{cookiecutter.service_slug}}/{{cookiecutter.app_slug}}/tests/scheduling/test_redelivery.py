@@ -1,7 +1,8 @@
 """A worker killed mid-run: the broker re-delivers the task and the run completes exactly once.
 
 Needs MySQL + Redis and real worker processes. Re-delivery is made quick for the test: the broker's
-visibility timeout is 6 s and a heartbeat older than 3 s counts as stale (see docs/scheduling.md).
+visibility timeout is 6 s, workers look for expired tasks every second, and a heartbeat older than
+3 s counts as stale (see docs/scheduling.md).
 """
 
 import os
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 @pytest.fixture
 def quick_redelivery(monkeypatch):
     monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "6")
+    monkeypatch.setenv("CELERY_RESTORE_INTERVAL", "1")
     monkeypatch.setenv("SCHEDULING_RUN_STALE_SECONDS", "3")
 
 
