@@ -99,7 +99,8 @@ def test_default_bake_is_the_scheduler_service(default_project: Path):
         "scheduler/timetabling/model.py",
     ]:
         assert (default_project / relative).is_file(), relative
-    assert "ortools==" in (default_project / "requirements/base.txt").read_text()
+    locked = (default_project / "requirements/base.txt").read_text()
+    assert "ortools==" in locked and "numba==" in locked
     assert "Scheduler Service" in (default_project / "scheduler_service/settings.py").read_text()
 
 
@@ -131,13 +132,17 @@ def test_each_answer_renders_a_clean_project(variation: str, tmp_path: Path):
         assert (project / ".python-version").read_text().strip() == answers["python_version"]
     if answers.get("scheduling_domain") == "no":
         assert not (project / "scheduler" / "timetabling").exists()
-        assert "ortools" not in (project / "requirements/base.txt").read_text()
+        locked = (project / "requirements/base.txt").read_text()
+        assert "ortools" not in locked and "numba" not in locked
         assert "class Note(" in (project / "scheduler/models.py").read_text()
         assert not (project / "scheduler/tests/timetabling").exists()
         leaks = [
             str(path.relative_to(project))
             for path in text_files(project)
-            if any(word in path.read_text() for word in ("ortools", "GenerationRun", "timetabling"))
+            if any(
+                word in path.read_text()
+                for word in ("ortools", "numba", "GenerationRun", "timetabling")
+            )
         ]
         assert not leaks, f"scheduler-specific text in the lean variant: {leaks}"
         assert not (project / "scripts").exists(), "no empty folders either"

@@ -242,7 +242,8 @@ def _cmd_bench(a: argparse.Namespace) -> int:
         )
         md = bench.markdown(
             rows,
-            note=f"UD2, {a.time_limit:g} s per instance, {a.workers} CP-SAT workers, "
+            note=f"UD2, {a.time_limit:g} s per instance, {a.workers} workers (annealing chains, "
+            "then CP-SAT workers), "
             f"seed {a.seed}.",
         )
         if a.csv:

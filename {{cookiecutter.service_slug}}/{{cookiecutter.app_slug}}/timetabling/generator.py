@@ -37,9 +37,11 @@ Method (see docs/timetabling.md for the measurements behind it):
    minimum-working-days and isolated-lecture terms, and a capacity lower bound per room
    size level); its proven bound is a lower bound of the whole cost; then rooms greedily
    (largest courses first, one room per course where possible) and a CP-SAT room pass;
-3. search in cycles of `CYCLE_SECONDS`: simulated annealing over lecture moves and swaps
-   (`generator_local.Annealer`, hard constraints never violated, exact local deltas) for
-   `SA_SHARE` of the cycle, then large-neighbourhood search with CP-SAT: repeatedly free a
+3. simulated annealing over lecture moves and swaps for `SA_SHARE` of the remaining time,
+   one temperature schedule from `SA_T_START` to `SA_T_END` (hard constraints never
+   violated, exact local deltas; `generator_anneal`, compiled with Numba, one chain per
+   worker in parallel threads, the best chain wins);
+4. large-neighbourhood search with CP-SAT for the rest of the time: repeatedly free a
    few courses (chosen at random, by curriculum, by conflict neighbourhood, or their
    lectures on some days) or the lectures in a few rooms (rooms only), and re-solve the exact
    sub-model (periods and rooms) hinted with the current timetable within
@@ -60,8 +62,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from .generator_anneal import anneal, start_warm_up
 from .generator_explain import Infeasible, Reason, core_reasons, quick_checks
-from .generator_local import Annealer
 from .generator_model import (
     FORMULATIONS,
     Compiled,
@@ -90,9 +92,8 @@ ANY_ROOM = "*"
 PROGRESS_INTERVAL = 0.5  # seconds between progress callbacks (phase changes always report)
 ROOM_PASS_LIMIT = 10.0  # seconds for the global room re-assignment after construction
 LNS_TIME_LIMIT = 0.5  # seconds per neighbourhood re-solve
-SA_SHARE = 0.5  # share of each search cycle spent annealing (the rest: CP-SAT neighbourhoods)
-CYCLE_SECONDS = 20.0
-SA_T_START = 1.0  # annealing temperature at the start and end of each annealing phase
+SA_SHARE = 0.9  # share of the search time spent annealing (the rest: CP-SAT neighbourhoods)
+SA_T_START = 1.0  # annealing temperature at the start and the end of the schedule
 SA_T_END = 0.02
 LNS_PARAMS: dict[str, object] = {}  # extra CP-SAT parameters of the re-solves
 LNS_WORKERS: int | None = None  # CP-SAT workers per re-solve (None: the `workers` argument)
@@ -238,6 +239,7 @@ def solve(
     """Generate a timetable; see the module docstring for the parameters."""
     clock = _Clock(time_limit, should_stop)
     report = _Reporter(clock, on_progress)
+    start_warm_up()  # the annealing kernel compiles while CP-SAT constructs
     try:
         comp = Compiled(problem, formulation)
     except ValueError as exc:
@@ -337,6 +339,7 @@ class _Search:
         self.bound: int | None = None
         self.first_feasible: float | None = None
         self.iterations = 0
+        self.moves_tried = 0
         self.best_obj: int | None = None
         self.stats: dict[str, list[int]] = {}
 
@@ -562,6 +565,9 @@ class _Search:
         obj, ev = self.objective(state)
         self.best_obj = obj
         self.report("search", ev.cost, self.bound, ev.moved if self.W else None, force=True)
+        if SA_SHARE > 0 and not self._at_bound(ev):
+            state = self._anneal(state, SA_SHARE * self.clock.remaining())
+            obj, ev = self.objective(state)
         kinds = ["random", "curriculum", "conflict", "days", "rooms"]
         if not comp.w_stab and not comp.w_cap and not comp.w_suit:
             kinds.remove("rooms")
@@ -569,26 +575,9 @@ class _Search:
         size["days"] = 12
         size["rooms"] = 3
         score = {k: 1.0 for k in kinds}
-        frees = [c for c in range(comp.C) if comp.lectures[c] > 0]
-        if not frees:
+        if not any(comp.lectures):
             return state
-        cycle_end = None
-        lns_phase = SA_SHARE <= 0
-        while not self.clock.over():
-            if self.bound is not None and ev.cost <= self.bound and not self.W:
-                break
-            now = time.monotonic()
-            if SA_SHARE > 0 and (cycle_end is None or now >= cycle_end):
-                # annealing for SA_SHARE of a cycle, then CP-SAT neighbourhoods for the rest
-                cycle = min(CYCLE_SECONDS, self.clock.remaining())
-                sa_time = cycle if SA_SHARE >= 1 else SA_SHARE * cycle
-                state = self._anneal(state, sa_time)
-                obj, ev = self.objective(state)
-                cycle_end = time.monotonic() + cycle - sa_time
-                lns_phase = True
-                continue
-            if not lns_phase:
-                continue
+        while not self.clock.over() and not self._at_bound(ev):
             kind = self.rng.choices(kinds, weights=[score[k] for k in kinds])[0]
             free, fixed = self._neighbourhood(kind, state, size[kind], ev)
             if not free:
@@ -630,24 +619,26 @@ class _Search:
             )
         return state
 
+    def _at_bound(self, ev) -> bool:
+        """Whether the cost is proven optimal (never in minimal-change mode: no bound then)."""
+        return self.bound is not None and ev.cost <= self.bound and not self.W
+
     def _anneal(self, state: State, seconds: float) -> State:
-        ann = Annealer(
+        start_obj = self.objective(state)[0]
+
+        def improved(objective: int) -> None:
+            if not self.W:
+                self.report("search", objective, self.bound, None, self.iterations)
+
+        best, _, moves = anneal(
             self.comp,
             state,
             pin_full=self.pin_full,
             pin_period=self.pin_period,
             base=self.base,
             W=self.W,
-            rng=self.rng,
-        )
-        start_obj = ann.cost
-
-        def improved(objective: int) -> None:
-            if not self.W:
-                self.report("search", objective, self.bound, None, self.iterations)
-
-        best = ann.run(
-            seconds,
+            seeds=[self.rng.randrange(1 << 30) for _ in range(self.workers)],
+            seconds=seconds,
             t_start=SA_T_START,
             t_end=SA_T_END,
             over=self.clock.over,
@@ -655,6 +646,7 @@ class _Search:
             target=None if self.W else self.bound,
         )
         self.iterations += 1
+        self.moves_tried += moves
         if self.objective(best)[0] <= start_obj:
             return best
         return state

@@ -1,0 +1,447 @@
+"""Simulated annealing compiled with Numba (internal; used by generator.py).
+
+The same search as `generator_local.Annealer` (which stays as the readable reference and the
+test oracle for this one): a lecture moves to a random (period, room), or swaps with the
+lecture there, only when neither course then clashes; the change in cost is computed from the
+few counters the move touches. Compiled, a move costs well under a microsecond instead of
+tens of microseconds, so a 300 s run tries hundreds of millions of moves rather than a few
+million, which is what annealing needs on the larger instances.
+
+The kernel releases the GIL, so `workers` chains anneal in parallel threads from the same
+start with different seeds; the best chain wins.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+from numba import njit
+
+from .generator_local import Annealer
+from .generator_model import Compiled, State
+from .model import Course, Curriculum, Problem, Room
+
+CHUNK_SECONDS = 0.1  # kernel calls last about this long, between stop checks and progress
+FALLBACK_SLICE = 1.0  # seconds of Python annealing between checks whether the kernel is ready
+
+
+# The compiled functions share three tuples (Numba passes tuples of arrays without copying):
+#   s, the mutable state: lecture course, period and room; who occupies each (period, room);
+#     per (course, period), (curriculum, period) and (teacher, period) lecture counts; per
+#     (course, day) and (course, room) counts with the number of days and rooms they cover;
+#   k, the constant tables: unavailable (course, period), allowed (course, room), cost of a
+#     lecture of a course in a room, teacher of a course, the curricula of a course (CSR),
+#     minimum working days, mobility (0 pinned, 1 room only, 2 free), movable lectures, and
+#     which (course, period, room) the base timetable holds;
+#   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab.
+
+
+@njit(cache=True, nogil=True)
+def _seed(seed: int) -> None:
+    np.random.seed(seed)  # Numba keeps one generator per thread
+
+
+@njit(cache=True, nogil=True)
+def _place(s, k, d, i, t, r, sign) -> None:
+    """Put lecture i at (t, r) (sign 1) or take it away from there (sign -1)."""
+    lc, lt, lr, occ, cat, qcnt, tcnt, cday, nday, croom, nroom = s
+    teacher_of, cq_ptr, cq_idx = k[3], k[4], k[5]
+    T, R, D, P = d[0], d[1], d[2], d[3]
+    c = lc[i]
+    if sign > 0:
+        lt[i] = t
+        lr[i] = r
+        occ[t * R + r] = i
+    else:
+        occ[t * R + r] = -1
+    cat[c * T + t] += sign
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):
+        qcnt[cq_idx[j] * T + t] += sign
+    tcnt[teacher_of[c] * T + t] += sign
+    j = c * D + t // P
+    if sign > 0:
+        nday[c] += cday[j] == 0
+        cday[j] += 1
+    else:
+        cday[j] -= 1
+        nday[c] -= cday[j] == 0
+    j = c * R + r
+    if sign > 0:
+        nroom[c] += croom[j] == 0
+        croom[j] += 1
+    else:
+        croom[j] -= 1
+        nroom[c] -= croom[j] == 0
+
+
+@njit(cache=True, nogil=True)
+def _can(s, k, d, c, t, r) -> bool:
+    """Whether course c may have a lecture at (t, r) without any hard violation."""
+    cat, qcnt, tcnt = s[4], s[5], s[6]
+    unavail, roomok, teacher_of, cq_ptr, cq_idx = k[0], k[1], k[3], k[4], k[5]
+    T, R = d[0], d[1]
+    if unavail[c * T + t] or cat[c * T + t] or not roomok[c * R + r]:
+        return False
+    if tcnt[teacher_of[c] * T + t]:
+        return False
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
+        if qcnt[cq_idx[j] * T + t]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _iso(qcnt, q, u, T, P, w_iso) -> int:
+    """Cost of curriculum q's lectures at period u if no lecture of q is next to them."""
+    n = qcnt[q * T + u]
+    if n == 0:
+        return 0
+    p = u % P
+    if p > 0 and qcnt[q * T + u - 1]:
+        return 0
+    if p < P - 1 and qcnt[q * T + u + 1]:
+        return 0
+    return w_iso * n
+
+
+@njit(cache=True, nogil=True)
+def _iso_around(qcnt, q, ta, tb, T, P, w_iso) -> int:
+    """Isolated-lecture cost of curriculum q at and next to periods ta and tb."""
+    total = 0
+    for u in range(ta - 1, ta + 2):
+        if 0 <= u < T and u // P == ta // P:
+            total += _iso(qcnt, q, u, T, P, w_iso)
+    if tb != ta:
+        for u in range(tb - 1, tb + 2):
+            near_ta = abs(u - ta) <= 1 and u // P == ta // P
+            if 0 <= u < T and u // P == tb // P and not near_ta:
+                total += _iso(qcnt, q, u, T, P, w_iso)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _course_cost(s, k, d, c) -> int:
+    nday, nroom = s[8], s[10]
+    return d[5] * max(0, k[6][c] - nday[c]) + d[7] * max(0, nroom[c] - 1)
+
+
+@njit(cache=True, nogil=True)
+def _local(s, k, d, ca, cb, ta, tb) -> int:
+    """The cost terms a move of course ca (and cb, when >= 0) between periods ta, tb reads."""
+    qcnt = s[5]
+    cq_ptr, cq_idx = k[4], k[5]
+    T, P, w_iso = d[0], d[3], d[6]
+    total = _course_cost(s, k, d, ca)
+    if cb >= 0:
+        total += _course_cost(s, k, d, cb)
+    if w_iso == 0:
+        return total
+    for j in range(cq_ptr[ca], cq_ptr[ca + 1]):
+        total += _iso_around(qcnt, cq_idx[j], ta, tb, T, P, w_iso)
+    if cb >= 0:
+        for j in range(cq_ptr[cb], cq_ptr[cb + 1]):
+            q = cq_idx[j]
+            shared = False
+            for j2 in range(cq_ptr[ca], cq_ptr[ca + 1]):
+                shared = shared or cq_idx[j2] == q
+            if not shared:
+                total += _iso_around(qcnt, q, ta, tb, T, P, w_iso)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _base_delta(k, d, c, t_old, r_old, t_new, r_new) -> int:
+    """Change in moved base lectures when c leaves (t_old, r_old) for (t_new, r_new)."""
+    base_has = k[9]
+    TR = d[0] * d[1]
+    R = d[1]
+    return base_has[c * TR + t_old * R + r_old] - base_has[c * TR + t_new * R + r_new]
+
+
+@njit(cache=True, nogil=True)
+def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, best_lr):
+    """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1."""
+    lc, lt, lr, occ = s[0], s[1], s[2], s[3]
+    roomok, room_cost, mob, movable = k[1], k[2], k[7], k[8]
+    T, R, W = d[0], d[1], d[4]
+    log_ratio = math.log(temp1 / temp0)
+    temp = temp0
+    for it in range(n_iter):
+        if (it & 255) == 0:
+            temp = temp0 * math.exp(log_ratio * it / n_iter)
+        a = movable[np.random.randint(movable.shape[0])]
+        ca, ta, ra = lc[a], lt[a], lr[a]
+        tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
+        rb = np.random.randint(R)
+        if tb == ta and rb == ra:
+            continue
+        b = occ[tb * R + rb]
+        if b == -1:  # move a to a free room
+            if not (_can(s, k, d, ca, tb, rb) if tb != ta else roomok[ca * R + rb]):
+                continue
+            before = _local(s, k, d, ca, -1, ta, tb)
+            _place(s, k, d, a, ta, ra, -1)
+            _place(s, k, d, a, tb, rb, 1)
+            delta = _local(s, k, d, ca, -1, ta, tb) - before
+            delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
+            if W:
+                delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
+            if delta <= 0 or np.random.random() < math.exp(-delta / temp):
+                cost += delta
+                if cost < best:
+                    best = cost
+                    best_lt[:] = lt
+                    best_lr[:] = lr
+            else:
+                _place(s, k, d, a, tb, rb, -1)
+                _place(s, k, d, a, ta, ra, 1)
+            continue
+        cb = lc[b]  # swap a and b
+        if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta):
+            continue
+        if not roomok[ca * R + rb] or not roomok[cb * R + ra]:
+            continue
+        before = _local(s, k, d, ca, cb, ta, tb)
+        _place(s, k, d, a, ta, ra, -1)
+        _place(s, k, d, b, tb, rb, -1)
+        if ta != tb and not (_can(s, k, d, ca, tb, rb) and _can(s, k, d, cb, ta, ra)):
+            _place(s, k, d, a, ta, ra, 1)
+            _place(s, k, d, b, tb, rb, 1)
+            continue
+        _place(s, k, d, a, tb, rb, 1)
+        _place(s, k, d, b, ta, ra, 1)
+        delta = _local(s, k, d, ca, cb, ta, tb) - before
+        delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
+        delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
+        if W:
+            delta += W * (
+                _base_delta(k, d, ca, ta, ra, tb, rb) + _base_delta(k, d, cb, tb, rb, ta, ra)
+            )
+        if delta <= 0 or np.random.random() < math.exp(-delta / temp):
+            cost += delta
+            if cost < best:
+                best = cost
+                best_lt[:] = lt
+                best_lr[:] = lr
+        else:
+            _place(s, k, d, a, tb, rb, -1)
+            _place(s, k, d, b, ta, ra, -1)
+            _place(s, k, d, a, ta, ra, 1)
+            _place(s, k, d, b, tb, rb, 1)
+    return cost, best
+
+
+class _Chain:
+    """One annealing chain: the counters of `generator_local.Annealer` as NumPy arrays."""
+
+    def __init__(self, comp: Compiled, ref: Annealer, base, W: int) -> None:
+        T, R = comp.T, comp.R
+        i64 = np.int64
+        counters = (ref.lc, ref.lt, ref.lr, ref.occ, ref.cat, ref.qcnt, ref.tcnt, ref.cday)
+        counters += (ref.nday, ref.croom, ref.nroom)
+        self.s = tuple(np.array(a, i64) for a in counters)
+        sizes = [len(qs) for qs in comp.course_curricula]
+        base_has = np.zeros(comp.C * T * R if W else 1, i64)
+        for c, t, r in base if W else ():
+            base_has[c * T * R + t * R + r] = 1
+        self.k = (
+            np.array(ref.unavail, np.bool_).reshape(-1),
+            np.array(ref.roomok, np.bool_).reshape(-1),
+            np.array(comp.room_cost, i64).reshape(-1),
+            np.array(ref.teacher_of, i64),
+            np.concatenate(([0], np.cumsum(sizes))).astype(i64),
+            np.array([q for qs in comp.course_curricula for q in qs] or [0], i64),
+            np.array(comp.min_days, i64),
+            np.array(ref.mobility, i64),
+            np.array(ref.movable, i64),
+            base_has,
+        )
+        self.d = (T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab)
+        self.cost = self.best = ref.cost
+        self.best_lt = self.s[1].copy()
+        self.best_lr = self.s[2].copy()
+        self.iterations = 0
+
+    @classmethod
+    def dummy(cls) -> _Chain:
+        """A chain on a one-lecture problem, with the argument types of every real chain."""
+        problem = Problem(
+            "warm-up",
+            1,
+            2,
+            (Course("c", "t", 1, 1, 1),),
+            (Room("r", 1),),
+            (Curriculum("q", ("c",)),),
+        )
+        comp = Compiled(problem, "UD2")
+        ref = Annealer(
+            comp,
+            [[(0, 0)]],
+            pin_full=set(),
+            pin_period=set(),
+            base=frozenset(),
+            W=0,
+            rng=random.Random(0),
+        )
+        return cls(comp, ref, frozenset(), 0)
+
+    def step(self, n_iter: int, temp0: float, temp1: float, room_move_p: float) -> None:
+        self.cost, self.best = _kernel(
+            self.s,
+            self.k,
+            self.d,
+            n_iter,
+            temp0,
+            temp1,
+            room_move_p,
+            self.cost,
+            self.best,
+            self.best_lt,
+            self.best_lr,
+        )
+        self.iterations += n_iter
+
+    def state(self, C: int) -> State:
+        out: State = [[] for _ in range(C)]
+        lecture_course = self.s[0].tolist()
+        for c, t, r in zip(
+            lecture_course, self.best_lt.tolist(), self.best_lr.tolist(), strict=True
+        ):
+            out[c].append((t, r))
+        for lecs in out:
+            lecs.sort()
+        return out
+
+
+_ready = threading.Event()
+_compiling = threading.Lock()
+
+
+def warm_up() -> None:
+    """Compile the kernel, or load it from Numba's on-disk cache; blocks (about 10 s cold)."""
+    with _compiling:
+        if _ready.is_set():
+            return
+        _seed(0)
+        _Chain.dummy().step(1, 1.0, 1.0, 0.0)
+        _ready.set()
+
+
+def start_warm_up() -> None:
+    """Compile the kernel in the background; until it is ready `anneal` runs in Python."""
+    if not _ready.is_set() and not _compiling.locked():
+        threading.Thread(target=warm_up, name="anneal-compile", daemon=True).start()
+
+
+def anneal(
+    comp: Compiled,
+    state: State,
+    *,
+    pin_full,
+    pin_period,
+    base,
+    W: int,
+    seeds: list[int],
+    seconds: float,
+    t_start: float,
+    t_end: float,
+    room_move_p: float = 0.15,
+    over: Callable[[], bool] | None = None,
+    on_improve: Callable[[int], None] | None = None,
+    target: int | None = None,
+) -> tuple[State, int, int]:
+    """Anneal for `seconds` (temperature t_start -> t_end): (best state, its cost, moves).
+
+    With the kernel compiled, `len(seeds)` chains run in parallel threads from `state`. Until
+    it is (a cold start), the search runs `generator_local.Annealer` in short slices and
+    switches over as soon as the kernel is ready. `over` and `on_improve` are only called
+    from the calling thread (they may use a database connection that belongs to it).
+    """
+    start = time.monotonic()
+    end = start + max(0.0, seconds)
+    ratio = math.log(t_end / t_start)
+
+    def temperature(at: float) -> float:
+        return t_start * math.exp(ratio * min(1.0, max(0.0, (at - start) / max(seconds, 1e-9))))
+
+    best_state, best, moves = state, None, 0
+    rng = random.Random(seeds[0])
+    while True:
+        now = time.monotonic()
+        if now >= end or (over is not None and over()):
+            break
+        if target is not None and best is not None and best <= target:
+            break
+        ref = Annealer(
+            comp, best_state, pin_full=pin_full, pin_period=pin_period, base=base, W=W, rng=rng
+        )
+        if best is None:
+            best = ref.cost
+        if not ref.movable:
+            break
+        if _ready.is_set():
+            chains = [_Chain(comp, ref, base, W) for _ in seeds]
+            _run_chains(chains, seeds, end, temperature, room_move_p, over, on_improve, target)
+            winner = min(chains, key=lambda ch: ch.best)
+            moves += sum(ch.iterations for ch in chains)
+            if winner.best <= best:
+                best_state, best = winner.state(comp.C), winner.best
+            break
+        piece = min(FALLBACK_SLICE, end - now)
+        found = ref.run(
+            piece,
+            t_start=temperature(now),
+            t_end=temperature(now + piece),
+            over=over,
+            on_improve=on_improve,
+            target=target,
+        )
+        moves += ref.iterations
+        if ref.best <= best:
+            best_state, best = found, ref.best
+    return best_state, best if best is not None else 0, moves
+
+
+def _run_chains(chains, seeds, end, temperature, room_move_p, over, on_improve, target) -> None:
+    done = threading.Event()
+    reported = [min(ch.best for ch in chains)]
+
+    def run(chain: _Chain, seed: int, main: bool) -> None:
+        _seed(seed)
+        n = 2000
+        while not done.is_set():
+            now = time.monotonic()
+            if now >= end:
+                break
+            if main and (
+                (over is not None and over())
+                or (target is not None and min(ch.best for ch in chains) <= target)
+            ):
+                break
+            chunk = min(CHUNK_SECONDS, end - now)
+            chain.step(n, temperature(now), temperature(now + chunk), room_move_p)
+            took = time.monotonic() - now
+            n = max(1000, min(n * 4, int(n * chunk / max(took, 1e-6))))
+            if main and on_improve is not None:
+                best = min(ch.best for ch in chains)
+                if best < reported[0]:
+                    reported[0] = best
+                    on_improve(best)
+
+    helpers = [
+        threading.Thread(target=run, args=(chain, seed, False), daemon=True)
+        for chain, seed in zip(chains[1:], seeds[1:], strict=True)
+    ]
+    for thread in helpers:
+        thread.start()
+    try:
+        run(chains[0], seeds[0], True)
+    finally:
+        done.set()
+        for thread in helpers:
+            thread.join()
