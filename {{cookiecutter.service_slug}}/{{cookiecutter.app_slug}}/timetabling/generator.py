@@ -27,7 +27,7 @@ Parameters (all keyword-only after `problem`):
 * ``on_progress``: called with a `Progress` (phase, best cost, lower bound, elapsed seconds,
   moved lectures, iterations) at most every ``PROGRESS_INTERVAL`` seconds, and at every
   phase change. Exceptions raised by the callback propagate.
-* ``should_stop``: polled about every 50 ms; once it returns True the call returns the best
+* ``should_stop``: polled about every 0.1 s; once it returns True the call returns the best
   timetable found so far with status "stopped" (or "infeasible"/"unknown" without one).
 
 Method (see docs/timetabling.md for the measurements behind it):
@@ -339,7 +339,6 @@ class _Search:
         self.bound: int | None = None
         self.first_feasible: float | None = None
         self.iterations = 0
-        self.moves_tried = 0
         self.best_obj: int | None = None
         self.stats: dict[str, list[int]] = {}
 
@@ -630,7 +629,7 @@ class _Search:
             if not self.W:
                 self.report("search", objective, self.bound, None, self.iterations)
 
-        best, _, moves = anneal(
+        best, _, _ = anneal(
             self.comp,
             state,
             pin_full=self.pin_full,
@@ -646,7 +645,6 @@ class _Search:
             target=None if self.W else self.bound,
         )
         self.iterations += 1
-        self.moves_tried += moves
         if self.objective(best)[0] <= start_obj:
             return best
         return state
