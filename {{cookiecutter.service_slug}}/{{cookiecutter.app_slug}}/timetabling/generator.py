@@ -239,7 +239,6 @@ def solve(
     """Generate a timetable; see the module docstring for the parameters."""
     clock = _Clock(time_limit, should_stop)
     report = _Reporter(clock, on_progress)
-    start_warm_up()  # the annealing kernel compiles while CP-SAT constructs
     try:
         comp = Compiled(problem, formulation)
     except ValueError as exc:
@@ -259,6 +258,7 @@ def solve(
     )
     W = int(min_change_weight or 0) if base_set else 0
 
+    start_warm_up()  # the annealing kernel compiles while CP-SAT constructs
     report("checks", None, None, force=True)
     reasons = quick_checks(comp, pin_idx)
     if reasons:

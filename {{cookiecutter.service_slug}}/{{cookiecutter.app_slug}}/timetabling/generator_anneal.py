@@ -164,10 +164,43 @@ def _base_delta(k, d, c, t_old, r_old, t_new, r_new) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _exchange(s, k, d, a, b, ta, ra, tb, rb) -> None:
+    """Move lecture a from (ta, ra) to (tb, rb) and lecture b (if >= 0) the other way."""
+    _place(s, k, d, a, ta, ra, -1)
+    if b >= 0:
+        _place(s, k, d, b, tb, rb, -1)
+    _place(s, k, d, a, tb, rb, 1)
+    if b >= 0:
+        _place(s, k, d, b, ta, ra, 1)
+
+
+@njit(cache=True, nogil=True)
+def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
+    """Whether exchanging a and b (b = -1: moving a to a free room) keeps every hard rule."""
+    lc, mob, roomok, R = s[0], k[7], k[1], d[1]
+    ca = lc[a]
+    if not roomok[ca * R + rb]:
+        return False
+    if b < 0:
+        return ta == tb or _can(s, k, d, ca, tb, rb)
+    cb = lc[b]
+    if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta) or not roomok[cb * R + ra]:
+        return False
+    if ta == tb:
+        return True
+    _place(s, k, d, a, ta, ra, -1)  # the two courses' own lectures must not count as clashes
+    _place(s, k, d, b, tb, rb, -1)
+    ok = _can(s, k, d, ca, tb, rb) and _can(s, k, d, cb, ta, ra)
+    _place(s, k, d, a, ta, ra, 1)
+    _place(s, k, d, b, tb, rb, 1)
+    return ok
+
+
+@njit(cache=True, nogil=True)
 def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, best_lr):
     """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1."""
     lc, lt, lr, occ = s[0], s[1], s[2], s[3]
-    roomok, room_cost, mob, movable = k[1], k[2], k[7], k[8]
+    room_cost, mob, movable = k[2], k[7], k[8]
     T, R, W = d[0], d[1], d[4]
     log_ratio = math.log(temp1 / temp0)
     temp = temp0
@@ -180,48 +213,20 @@ def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, bes
         rb = np.random.randint(R)
         if tb == ta and rb == ra:
             continue
-        b = occ[tb * R + rb]
-        if b == -1:  # move a to a free room
-            if not (_can(s, k, d, ca, tb, rb) if tb != ta else roomok[ca * R + rb]):
-                continue
-            before = _local(s, k, d, ca, -1, ta, tb)
-            _place(s, k, d, a, ta, ra, -1)
-            _place(s, k, d, a, tb, rb, 1)
-            delta = _local(s, k, d, ca, -1, ta, tb) - before
-            delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
-            if W:
-                delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
-            if delta <= 0 or np.random.random() < math.exp(-delta / temp):
-                cost += delta
-                if cost < best:
-                    best = cost
-                    best_lt[:] = lt
-                    best_lr[:] = lr
-            else:
-                _place(s, k, d, a, tb, rb, -1)
-                _place(s, k, d, a, ta, ra, 1)
+        b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
+        if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
             continue
-        cb = lc[b]  # swap a and b
-        if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta):
-            continue
-        if not roomok[ca * R + rb] or not roomok[cb * R + ra]:
-            continue
+        cb = lc[b] if b >= 0 else -1
         before = _local(s, k, d, ca, cb, ta, tb)
-        _place(s, k, d, a, ta, ra, -1)
-        _place(s, k, d, b, tb, rb, -1)
-        if ta != tb and not (_can(s, k, d, ca, tb, rb) and _can(s, k, d, cb, ta, ra)):
-            _place(s, k, d, a, ta, ra, 1)
-            _place(s, k, d, b, tb, rb, 1)
-            continue
-        _place(s, k, d, a, tb, rb, 1)
-        _place(s, k, d, b, ta, ra, 1)
+        _exchange(s, k, d, a, b, ta, ra, tb, rb)
         delta = _local(s, k, d, ca, cb, ta, tb) - before
         delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
-        delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
         if W:
-            delta += W * (
-                _base_delta(k, d, ca, ta, ra, tb, rb) + _base_delta(k, d, cb, tb, rb, ta, ra)
-            )
+            delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
+        if b >= 0:
+            delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
+            if W:
+                delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
         if delta <= 0 or np.random.random() < math.exp(-delta / temp):
             cost += delta
             if cost < best:
@@ -229,10 +234,7 @@ def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, bes
                 best_lt[:] = lt
                 best_lr[:] = lr
         else:
-            _place(s, k, d, a, tb, rb, -1)
-            _place(s, k, d, b, ta, ra, -1)
-            _place(s, k, d, a, ta, ra, 1)
-            _place(s, k, d, b, tb, rb, 1)
+            _exchange(s, k, d, a, b, tb, rb, ta, ra)
     return cost, best
 
 
