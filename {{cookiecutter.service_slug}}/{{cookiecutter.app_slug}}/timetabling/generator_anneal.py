@@ -175,6 +175,37 @@ def _exchange(s, k, d, a, b, ta, ra, tb, rb) -> None:
 
 
 @njit(cache=True, nogil=True)
+def _shares(k, c, q) -> bool:
+    """Whether course c belongs to curriculum q."""
+    cq_ptr, cq_idx = k[4], k[5]
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
+        if cq_idx[j] == q:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _can_replace(s, k, d, c, t, cb) -> bool:
+    """Whether course c may have a lecture at period t once a lecture of course cb leaves t.
+
+    Used for swaps across periods: c's own lecture comes from another period, so none of
+    c's lectures is at t, and the counters need no temporary removal to be read.
+    """
+    cat, qcnt, tcnt = s[4], s[5], s[6]
+    unavail, teacher_of, cq_ptr, cq_idx = k[0], k[3], k[4], k[5]
+    T = d[0]
+    if unavail[c * T + t] or cat[c * T + t]:
+        return False
+    if tcnt[teacher_of[c] * T + t] > (teacher_of[cb] == teacher_of[c]):
+        return False
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):
+        q = cq_idx[j]
+        if qcnt[q * T + t] > _shares(k, cb, q):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     """Whether exchanging a and b (b = -1: moving a to a free room) keeps every hard rule."""
     lc, mob, roomok, R = s[0], k[7], k[1], d[1]
@@ -186,14 +217,7 @@ def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     cb = lc[b]
     if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta) or not roomok[cb * R + ra]:
         return False
-    if ta == tb:
-        return True
-    _place(s, k, d, a, ta, ra, -1)  # the two courses' own lectures must not count as clashes
-    _place(s, k, d, b, tb, rb, -1)
-    ok = _can(s, k, d, ca, tb, rb) and _can(s, k, d, cb, ta, ra)
-    _place(s, k, d, a, ta, ra, 1)
-    _place(s, k, d, b, tb, rb, 1)
-    return ok
+    return ta == tb or (_can_replace(s, k, d, ca, tb, cb) and _can_replace(s, k, d, cb, ta, ca))
 
 
 @njit(cache=True, nogil=True)

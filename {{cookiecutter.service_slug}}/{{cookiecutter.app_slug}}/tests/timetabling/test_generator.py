@@ -191,6 +191,20 @@ def test_bad_requests_raise_input_errors(kwargs, message) -> None:
         solve(problem, time_limit=1.0, **kwargs)
 
 
+def _constructed(problem: Problem):
+    """The constructed timetable, before any search: a slow machine only waits longer."""
+    phases: list[str] = []
+    res = solve(
+        problem,
+        time_limit=10.0,  # about 1 s of construction after the first timetable
+        seed=2,
+        on_progress=lambda progress: phases.append(progress.phase),
+        should_stop=lambda: "search" in phases,
+    )
+    assert res.assignments, res.status
+    return res
+
+
 def test_annealer_tracks_the_exact_cost() -> None:
     import random
 
@@ -198,9 +212,8 @@ def test_annealer_tracks_the_exact_cost() -> None:
     from ...timetabling.generator_model import Compiled, evaluate
 
     problem = read_problem(DATA / "comp01.ctt")
-    first = solve(problem, time_limit=1.0, seed=2)
     comp = Compiled(problem, "UD2")
-    state = comp.from_assignments(first.assignments)
+    state = comp.from_assignments(_constructed(problem).assignments)
     ann = Annealer(
         comp, state, pin_full=set(), pin_period=set(), base=frozenset(), W=0, rng=random.Random(5)
     )
@@ -215,7 +228,7 @@ def _start(problem: Problem):
     from ...timetabling.generator_model import Compiled
 
     comp = Compiled(problem, "UD2")
-    return comp, comp.from_assignments(solve(problem, time_limit=1.0, seed=2).assignments)
+    return comp, comp.from_assignments(_constructed(problem).assignments)
 
 
 def _anneal(comp, start, seconds: float, **kwargs):
@@ -253,6 +266,34 @@ def test_compiled_annealer_keeps_pins_and_counts_moved_lectures() -> None:
     ev = evaluate(comp, best, base)
     assert ev.hard == 0
     assert cost == ev.objective(3)
+
+
+def test_the_kernels_swap_check_agrees_with_the_evaluator() -> None:
+    import random
+
+    from ...timetabling.generator_anneal import _allowed, _Chain
+    from ...timetabling.generator_local import Annealer
+    from ...timetabling.generator_model import evaluate
+
+    problem = read_problem(DATA / "comp07.ctt")
+    comp, start = _start(problem)
+    options = {"pin_full": set(), "pin_period": set(), "base": frozenset(), "W": 0}
+    chain = _Chain(comp, Annealer(comp, start, rng=random.Random(0), **options), frozenset(), 0)
+    lc, lt, lr, occ = (array.tolist() for array in chain.s[:4])
+    rng = random.Random(1)
+    seen = {True: 0, False: 0}
+    for _ in range(1500):  # swaps of two lectures across periods, as the kernel draws them
+        a, tb, rb = rng.randrange(len(lc)), rng.randrange(comp.T), rng.randrange(comp.R)
+        b, ta, ra = occ[tb * comp.R + rb], lt[a], lr[a]
+        if b < 0 or tb == ta or lc[b] == lc[a]:
+            continue
+        swapped: list[list[tuple[int, int]]] = [[] for _ in range(comp.C)]
+        for i, c in enumerate(lc):
+            swapped[c].append((tb, rb) if i == a else (ta, ra) if i == b else (lt[i], lr[i]))
+        allowed = _allowed(chain.s, chain.k, chain.d, a, b, ta, ra, tb, rb)
+        assert allowed == (evaluate(comp, swapped).hard == 0), (a, b, ta, tb)
+        seen[allowed] += 1
+    assert seen[True] > 20 and seen[False] > 20
 
 
 def test_annealing_runs_in_python_until_the_kernel_is_compiled(monkeypatch) -> None:
