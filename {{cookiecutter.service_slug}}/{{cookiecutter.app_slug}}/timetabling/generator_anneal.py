@@ -80,22 +80,6 @@ def _place(s, k, d, i, t, r, sign) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _can(s, k, d, c, t, r) -> bool:
-    """Whether course c may have a lecture at (t, r) without any hard violation."""
-    cat, qcnt, tcnt = s[4], s[5], s[6]
-    unavail, roomok, teacher_of, cq_ptr, cq_idx = k[0], k[1], k[3], k[4], k[5]
-    T, R = d[0], d[1]
-    if unavail[c * T + t] or cat[c * T + t] or not roomok[c * R + r]:
-        return False
-    if tcnt[teacher_of[c] * T + t]:
-        return False
-    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
-        if qcnt[cq_idx[j] * T + t]:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True)
 def _iso(qcnt, q, u, T, P, w_iso) -> int:
     """Cost of curriculum q's lectures at period u if no lecture of q is next to them."""
     n = qcnt[q * T + u]
@@ -185,22 +169,23 @@ def _shares(k, c, q) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _can_replace(s, k, d, c, t, cb) -> bool:
-    """Whether course c may have a lecture at period t once a lecture of course cb leaves t.
+def _can(s, k, d, c, t, cb) -> bool:
+    """Whether a lecture of course c may come to period t from another period, once a
+    lecture of course cb leaves t (cb = -1: none does); rooms are checked by the caller.
 
-    Used for swaps across periods: c's own lecture comes from another period, so none of
-    c's lectures is at t, and the counters need no temporary removal to be read.
+    c's lecture is not at t, so none of c's lectures is counted there, and the lecture that
+    leaves is discounted instead of being taken out of the counters.
     """
     cat, qcnt, tcnt = s[4], s[5], s[6]
     unavail, teacher_of, cq_ptr, cq_idx = k[0], k[3], k[4], k[5]
     T = d[0]
     if unavail[c * T + t] or cat[c * T + t]:
         return False
-    if tcnt[teacher_of[c] * T + t] > (teacher_of[cb] == teacher_of[c]):
+    if tcnt[teacher_of[c] * T + t] > (cb >= 0 and teacher_of[cb] == teacher_of[c]):
         return False
     for j in range(cq_ptr[c], cq_ptr[c + 1]):
         q = cq_idx[j]
-        if qcnt[q * T + t] > _shares(k, cb, q):
+        if qcnt[q * T + t] > (cb >= 0 and _shares(k, cb, q)):
             return False
     return True
 
@@ -213,11 +198,11 @@ def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     if not roomok[ca * R + rb]:
         return False
     if b < 0:
-        return ta == tb or _can(s, k, d, ca, tb, rb)
+        return ta == tb or _can(s, k, d, ca, tb, -1)
     cb = lc[b]
     if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta) or not roomok[cb * R + ra]:
         return False
-    return ta == tb or (_can_replace(s, k, d, ca, tb, cb) and _can_replace(s, k, d, cb, ta, ca))
+    return ta == tb or (_can(s, k, d, ca, tb, cb) and _can(s, k, d, cb, ta, ca))
 
 
 @njit(cache=True, nogil=True)
