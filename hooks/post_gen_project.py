@@ -1,10 +1,11 @@
-"""Remove the files of switched-off parts and write a git-ignored .env with a fresh secret key.
+"""Remove the files of switched-off parts and stray caches; write a git-ignored .env with a secret.
 
 Only deletes and writes files inside the generated project: no network, no installs, and safe to
 run again (cruft update re-runs it).
 """
 
 import json
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -41,6 +42,24 @@ def remove(relative: str) -> None:
         path.unlink()
 
 
+def remove_interpreter_caches() -> None:
+    """Drop __pycache__ folders copied from a template tree whose code was run in place.
+
+    They hold bytecode and Numba's compiled kernels for the developer's machine, not source.
+    Virtualenvs and hidden folders of an existing project (a re-run) are left alone.
+    """
+    for root, dirs, _ in os.walk("."):
+        if "__pycache__" in dirs:
+            shutil.rmtree(Path(root, "__pycache__"))
+        dirs[:] = [
+            d
+            for d in dirs
+            if d != "__pycache__"
+            and not d.startswith(".")
+            and not Path(root, d, "pyvenv.cfg").exists()
+        ]
+
+
 def write_env_file() -> None:
     env = Path(".env")
     if env.exists():  # keep the secret of an earlier run: sessions and signed data stay valid
@@ -59,4 +78,5 @@ if __name__ == "__main__":
     for folder in ("scripts", "docs"):  # left empty by the removals above
         if Path(folder).is_dir() and not any(Path(folder).iterdir()):
             Path(folder).rmdir()
+    remove_interpreter_caches()
     write_env_file()

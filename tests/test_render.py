@@ -1,11 +1,13 @@
 """Quick checks on rendering: answers, hooks, leftovers, determinism and lint of every bake."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cookiecutter.main import cookiecutter
 
 from .bakery import bake
 
@@ -210,6 +212,11 @@ def test_env_file_has_a_fresh_secret_and_is_ignored(default_project: Path):
 def test_post_hook_is_safe_to_run_again(tmp_path: Path):
     """cruft update re-runs hooks: a second run keeps the secret and changes nothing else."""
     project = bake(tmp_path, scheduling_domain="no")
+    for venv in (".venv", "venv"):  # the project's own environments keep their caches
+        (project / venv).mkdir()
+        (project / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        (project / venv / "lib" / "__pycache__").mkdir(parents=True)
+        (project / venv / "lib" / "__pycache__" / "site.cpython-311.pyc").write_bytes(b"\0")
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     hook = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
     from cookiecutter.generate import generate_context
@@ -225,3 +232,25 @@ def test_post_hook_is_safe_to_run_again(tmp_path: Path):
         subprocess.run([sys.executable, "-c", script], check=True)
     after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_caches_in_the_template_tree_stay_out_of_renders(tmp_path: Path):
+    """Running the core in place leaves bytecode and Numba kernels beside the template source."""
+    template = tmp_path / "template"
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "hooks", template / "hooks")
+    shutil.copytree(root / "templates", template / "templates")
+    shutil.copy(root / "cookiecutter.json", template)
+    source = "{{cookiecutter.service_slug}}"
+    shutil.copytree(root / source, template / source, ignore=shutil.ignore_patterns("__pycache__"))
+    app = template / source / "{{cookiecutter.app_slug}}"
+    stray = {
+        app / "__pycache__" / "apps.cpython-311.pyc": b"\xa7\r\r\n\0{{ x }}",
+        app / "timetabling" / "__pycache__" / "generator_anneal._kernel-1.py311.nbi": b"\x80{%",
+    }
+    for path, content in stray.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(content)
+    project = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "out")))
+    assert (project / "scheduler" / "timetabling" / "generator_anneal.py").is_file()
+    assert not list(project.rglob("__pycache__"))
