@@ -68,6 +68,8 @@ class BenchRow:
     status: str
     elapsed_s: float
     iterations: int
+    moves: int = 0  # annealing moves tried
+    moves_per_s: int = 0  # annealing moves per second, over both chains
 
 
 def _gap(cost: int | None, best: int | None) -> float | None:
@@ -118,6 +120,8 @@ def run_benchmark(
             res.status,
             res.elapsed,
             res.iterations,
+            res.moves,
+            round(res.moves / res.anneal_seconds) if res.anneal_seconds else 0,
         )
         rows.append(row)
         if on_row:

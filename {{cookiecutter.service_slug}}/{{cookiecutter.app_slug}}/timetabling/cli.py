@@ -185,7 +185,7 @@ def _cmd_solve(a: argparse.Namespace) -> int:
     print(
         f"status={res.status} cost={res.cost} bound={res.bound}{extra} "
         f"first_feasible={res.first_feasible_seconds}s elapsed={res.elapsed}s "
-        f"iterations={res.iterations} -> {a.output}"
+        f"iterations={res.iterations} moves={res.moves} -> {a.output}"
     )
     return 0
 
@@ -235,7 +235,8 @@ def _cmd_bench(a: argparse.Namespace) -> int:
             seed=a.seed,
             on_row=lambda r: print(
                 f"{r.instance}: feasible={r.feasible} first={r.first_feasible_s}s "
-                f"cost={r.cost} best={r.best_known} winner={r.winner} gap={r.gap_pct}%",
+                f"cost={r.cost} best={r.best_known} winner={r.winner} gap={r.gap_pct}% "
+                f"moves/s={r.moves_per_s}",
                 file=sys.stderr,
                 flush=True,
             ),

@@ -127,6 +127,8 @@ class SolveResult:
     iterations: int = 0
     components: dict[str, int] = field(default_factory=dict)
     infeasible: Infeasible | None = None
+    moves: int = 0  # annealing moves tried, over all chains
+    anneal_seconds: float = 0.0  # time spent annealing (moves / anneal_seconds: the search speed)
 
     @property
     def feasible(self) -> bool:
@@ -339,6 +341,8 @@ class _Search:
         self.bound: int | None = None
         self.first_feasible: float | None = None
         self.iterations = 0
+        self.moves = 0
+        self.anneal_seconds = 0.0
         self.best_obj: int | None = None
         self.stats: dict[str, list[int]] = {}
 
@@ -629,7 +633,8 @@ class _Search:
             if not self.W:
                 self.report("search", objective, self.bound, None, self.iterations)
 
-        best, _, _ = anneal(
+        started = time.monotonic()
+        best, _, moves = anneal(
             self.comp,
             state,
             pin_full=self.pin_full,
@@ -645,6 +650,8 @@ class _Search:
             target=None if self.W else self.bound,
         )
         self.iterations += 1
+        self.moves += moves
+        self.anneal_seconds += time.monotonic() - started
         if self.objective(best)[0] <= start_obj:
             return best
         return state
@@ -835,4 +842,6 @@ class _Search:
             moved,
             self.iterations,
             components,
+            moves=self.moves,
+            anneal_seconds=round(self.anneal_seconds, 3),
         )

@@ -97,6 +97,7 @@ def test_bench_writes_csv_and_markdown(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     rows = csv_path.read_text().splitlines()
     assert rows[0].startswith("instance,feasible,first_feasible_s,cost,best_known,winner")
+    assert rows[0].endswith(",iterations,moves,moves_per_s")
     assert rows[2].startswith("comp01,True,")
     md = md_path.read_text()
     assert "| comp01 | yes |" in md and "| 5 | 5 |" in md
