@@ -69,7 +69,7 @@ class BenchRow:
     elapsed_s: float
     iterations: int
     moves: int = 0  # annealing moves tried
-    moves_per_s: int = 0  # annealing moves per second, over both chains
+    moves_per_s: int = 0  # annealing moves per second, over all chains
 
 
 def _gap(cost: int | None, best: int | None) -> float | None:

@@ -115,6 +115,16 @@ def _course_cost(s, k, d, c) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _shares(k, c, q) -> bool:
+    """Whether course c belongs to curriculum q."""
+    cq_ptr, cq_idx = k[4], k[5]
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
+        if cq_idx[j] == q:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
 def _local(s, k, d, ca, cb, ta, tb) -> int:
     """The cost terms a move of course ca (and cb, when >= 0) between periods ta, tb reads."""
     qcnt = s[5]
@@ -130,10 +140,7 @@ def _local(s, k, d, ca, cb, ta, tb) -> int:
     if cb >= 0:
         for j in range(cq_ptr[cb], cq_ptr[cb + 1]):
             q = cq_idx[j]
-            shared = False
-            for j2 in range(cq_ptr[ca], cq_ptr[ca + 1]):
-                shared = shared or cq_idx[j2] == q
-            if not shared:
+            if not _shares(k, ca, q):  # ca's curricula are counted above
                 total += _iso_around(qcnt, q, ta, tb, T, P, w_iso)
     return total
 
@@ -156,16 +163,6 @@ def _exchange(s, k, d, a, b, ta, ra, tb, rb) -> None:
     _place(s, k, d, a, tb, rb, 1)
     if b >= 0:
         _place(s, k, d, b, ta, ra, 1)
-
-
-@njit(cache=True, nogil=True)
-def _shares(k, c, q) -> bool:
-    """Whether course c belongs to curriculum q."""
-    cq_ptr, cq_idx = k[4], k[5]
-    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
-        if cq_idx[j] == q:
-            return True
-    return False
 
 
 @njit(cache=True, nogil=True)
