@@ -210,13 +210,17 @@ def test_env_file_has_a_fresh_secret_and_is_ignored(default_project: Path):
 
 
 def test_post_hook_is_safe_to_run_again(tmp_path: Path):
-    """cruft update re-runs hooks: a second run keeps the secret and changes nothing else."""
+    """cruft update re-runs hooks: a second run keeps the secret and changes nothing else,
+    including caches in the project's virtualenvs and hidden folders."""
     project = bake(tmp_path, scheduling_domain="no")
     for venv in (".venv", "venv"):  # the project's own environments keep their caches
         (project / venv).mkdir()
         (project / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
         (project / venv / "lib" / "__pycache__").mkdir(parents=True)
         (project / venv / "lib" / "__pycache__" / "site.cpython-311.pyc").write_bytes(b"\0")
+    tool_cache = project / ".cache" / "tool" / "__pycache__"  # hidden, and no virtualenv
+    tool_cache.mkdir(parents=True)
+    (tool_cache / "plugin.cpython-311.pyc").write_bytes(b"\0")
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     hook = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
     from cookiecutter.generate import generate_context

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from core.testing import WorkerProcess, database_url_for_worker
+from core.testing import WorkerProcess, database_url_for_worker, signed_in_client
 from {{ cookiecutter.service_slug }}.celery import app as celery_app
 
 
@@ -35,9 +35,7 @@ def user(db):
 
 @pytest.fixture
 def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Test helpers for real processes: a Celery worker and polling. Used by tests only."""
+"""Test helpers: API clients, real processes (a Celery worker) and polling. Used by tests only."""
 
 import subprocess
 import sys
@@ -8,6 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def signed_in_client(user):
+    """An API client authenticated as `user`, without a login round trip."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def database_url_for_worker() -> str:

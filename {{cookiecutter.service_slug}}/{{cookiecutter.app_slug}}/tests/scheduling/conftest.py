@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from core.testing import signed_in_client
+
 from ...models import Assignment, Course, GenerationRun, Problem, Revision, Room
 from ...scheduling.permissions import SCHEDULER_GROUP
 from ...selectors import LOCAL_BODIES
@@ -64,9 +66,7 @@ def scheduler(db):
 
 @pytest.fixture
 def scheduler_client(scheduler) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(scheduler)
-    return client
+    return signed_in_client(scheduler)
 
 
 @pytest.fixture
