@@ -6,18 +6,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from rest_framework.test import APIClient
+from rest_framework.test import APIClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def signed_in_client(user) -> "APIClient":
+def signed_in_client(user) -> APIClient:
     """An API client authenticated as `user`, without a login round trip."""
-    from rest_framework.test import APIClient  # after pytest-django has configured settings
-
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -35,7 +35,7 @@ FALLBACK_SLICE = 1.0  # seconds of Python annealing between checks whether the k
 # was most of a move's time. The kernel allocates nothing and its arrays live as long as the
 # chain that passes them, so nothing needs counting. The helpers are inlined into the kernel.
 # Together, about three times as many moves per second (docs/timetabling.md).
-_kernel_jit = njit(cache=True, nogil=True, _nrt=False)
+_entry_jit = njit(cache=True, nogil=True, _nrt=False)  # called from Python
 _helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")
 
 
@@ -50,7 +50,7 @@ _helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")
 #   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab.
 
 
-@_kernel_jit
+@_entry_jit
 def _seed(seed: int) -> None:
     np.random.seed(seed)  # Numba keeps one generator per thread
 
@@ -211,7 +211,7 @@ def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     return ta == tb or (_can(s, k, d, ca, tb, cb) and _can(s, k, d, cb, ta, ca))
 
 
-@_kernel_jit
+@_entry_jit
 def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, best_lr):
     """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1."""
     lc, lt, lr, occ = s[0], s[1], s[2], s[3]
