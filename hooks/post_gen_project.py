@@ -1,45 +1,38 @@
-"""Remove the files of switched-off parts and stray caches; write a git-ignored .env with a secret.
+"""Keep the chosen application tree, drop stray caches, write a git-ignored .env with a secret.
 
-Only deletes and writes files inside the generated project: no network, no installs, and safe to
-run again (cruft update re-runs it).
+Only moves, deletes and writes files inside the generated project: no network, no installs, and
+safe to run again (cruft update re-runs it).
 """
 
 import json
 import os
 import secrets
 import shutil
+import sys
 from pathlib import Path
 
 CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
-APP = CONTEXT["app_slug"]
-SCHEDULING = CONTEXT["scheduling_domain"] == "yes"
-
-# Paths (relative to the project root) that belong to one variant only.
-SCHEDULING_ONLY = [
-    f"{APP}/timetabling",
-    f"{APP}/tests/timetabling",
-    f"{APP}/tests/scheduling",
-    f"{APP}/templates/{APP}/scheduling",
-    f"{APP}/management",
-    f"{APP}/scheduling",
-    "docs/scheduling.md",
-    "docs/ui.md",
-    "docs/img",
-    "scripts/bench_api.py",
-    "scripts/bench_grid.py",
-]
-LEAN_ONLY = [
-    f"{APP}/tests/notes",
-    f"{APP}/templates/{APP}/notes",
-]
+# Each answer to `scheduling_domain` names a tree under _variants/ that mirrors the project root:
+# its application package, docs, scripts, application lock and import contracts.
+VARIANTS = {
+    "yes": "scheduling",
+    "no": "lean",
+}
+VARIANTS_DIR = Path("_variants")
 
 
-def remove(relative: str) -> None:
-    path = Path(relative)
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
-        path.unlink()
+def keep_variant(name: str) -> None:
+    """Move the chosen tree's files into the project, then delete every variant tree."""
+    if not VARIANTS_DIR.is_dir():  # a re-run: the variant is in place already
+        return
+    chosen = VARIANTS_DIR / name
+    for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
+        target = source.relative_to(chosen)
+        if target.exists():  # a file has one home: the base tree or a variant, never both
+            sys.exit(f"ERROR: {target} is in the base tree and in the {name} variant.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+    shutil.rmtree(VARIANTS_DIR)
 
 
 def remove_interpreter_caches() -> None:
@@ -73,10 +66,6 @@ def write_env_file() -> None:
 
 
 if __name__ == "__main__":
-    for relative in LEAN_ONLY if SCHEDULING else SCHEDULING_ONLY:
-        remove(relative)
-    for folder in ("scripts", "docs"):  # left empty by the removals above
-        if Path(folder).is_dir() and not any(Path(folder).iterdir()):
-            Path(folder).rmdir()
+    keep_variant(VARIANTS[CONTEXT["scheduling_domain"]])
     remove_interpreter_caches()
     write_env_file()

@@ -6,7 +6,7 @@ import re
 import sys
 
 # Names a slug may not take: importing the project or app under one of these would shadow a module
-# that Django, Celery or the standard library needs.
+# that Django, Celery or the standard library needs, or a folder every render has.
 RESERVED = set(sys.stdlib_module_names) | {
     "django",
     "celery",
@@ -30,6 +30,7 @@ RESERVED = set(sys.stdlib_module_names) | {
     "requirements",
     "docs",
     "deploy",
+    "scripts",
 }
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 

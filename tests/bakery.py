@@ -36,10 +36,15 @@ def bake(output_dir: Path, **answers: str) -> Path:
     )
 
 
+def locks(project: Path) -> list[Path]:
+    """Every lock a render installs (base, application, test), in install order."""
+    return [project / "requirements" / f"{name}.txt" for name in ("base", "app", "test")]
+
+
 def lock_hash(project: Path) -> str:
     digest = hashlib.sha256()
-    for name in ("base.txt", "test.txt"):
-        digest.update((project / "requirements" / name).read_bytes())
+    for lock in locks(project):
+        digest.update(lock.name.encode() + b"\0" + lock.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -60,8 +65,7 @@ def project_python(project: Path) -> Path:
                 "--quiet",
                 "--python",
                 str(python),
-                "-r",
-                str(project / "requirements" / "test.txt"),
+                *(arg for lock in locks(project) for arg in ("-r", str(lock))),
             ],
             check=True,
             cwd=project,

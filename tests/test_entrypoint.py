@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import subprocess
 import time
@@ -245,3 +247,56 @@ def test_other_commands_pass_through_with_a_database_url_built_from_its_parts(pr
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["app", "p@ss:w/rd#?%&", "db.internal", "3307", "app"]
+
+
+def build_env(dockerfile: str) -> dict[str, str]:
+    """The Dockerfile's build-time values (ARG BUILD_ENV) and its XDG_CACHE_HOME."""
+    arg = re.search(r'ARG BUILD_ENV="([^"]*)"', dockerfile, re.S)
+    cache = re.search(r"ENV XDG_CACHE_HOME=(\S+)", dockerfile)
+    assert arg and cache, "the Dockerfile's build steps changed: update this test"
+    values = dict(pair.split("=", 1) for pair in arg.group(1).replace("\\\n", " ").split())
+    return {**values, "XDG_CACHE_HOME": cache.group(1)}
+
+
+def test_image_warm_up_fills_a_cache_its_user_reads(project: Path, tmp_path: Path):
+    """The image's last build step, outside Docker: `manage.py warm_up` with the code read-only
+    (as the image's code is to its user) writes the compiled annealer into XDG_CACHE_HOME, and a
+    later process (a container) loads it from there instead of compiling."""
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.index("USER ${APP_UID}") < dockerfile.index("python manage.py warm_up")
+    python = project_python(project)
+    code = tmp_path / "app"
+    shutil.copytree(project, code, ignore=shutil.ignore_patterns(".env", "*.sqlite3"))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = {
+        "PATH": f"{python.parent}{os.pathsep}/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.production",
+        **build_env(dockerfile),
+        "XDG_CACHE_HOME": str(cache),  # the image's cache folder, in this test's folder
+    }
+
+    def read_only_code(*args: str) -> subprocess.CompletedProcess:
+        """Run in a mount namespace where the code folder is mounted read-only."""
+        mount = f'mount --bind "{code}" "{code}" && mount -o remount,bind,ro "{code}"'
+        command = f'{mount} && exec "$@"'
+        namespace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "-rm"]
+        return subprocess.run(
+            [*namespace, "sh", "-c", command, "sh", *args],
+            cwd=code, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    built = read_only_code(str(python), "manage.py", "warm_up")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "annealer compiled" in built.stdout
+    assert list((cache / "numba").rglob("*.nbi")), "no compiled code in the cache"
+    assert not list(code.rglob("*.nbi")), "the code is read-only: nothing may land there"
+    probe = (
+        "from scheduler.timetabling.generator import annealing_kernel as k; k.warm_up(); "
+        "print(sum(k._kernel.stats.cache_hits.values()), "
+        "sum(k._kernel.stats.cache_misses.values()))"
+    )
+    loaded = read_only_code(str(python), "-c", probe)
+    assert loaded.returncode == 0, loaded.stderr
+    hits, misses = map(int, loaded.stdout.split())
+    assert hits >= 1 and misses == 0, loaded.stdout

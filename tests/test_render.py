@@ -101,9 +101,9 @@ def test_default_bake_is_the_scheduler_service(default_project: Path):
         "scheduler/timetabling/model.py",
     ]:
         assert (default_project / relative).is_file(), relative
-    locked = (default_project / "requirements/base.txt").read_text()
+    locked = (default_project / "requirements/app.txt").read_text()
     assert "ortools==" in locked and "numba==" in locked
-    assert "Scheduler Service" in (default_project / "scheduler_service/settings.py").read_text()
+    assert 'name = "Scheduler Service"' in (default_project / "pyproject.toml").read_text()
 
 
 def test_default_bake_is_fully_rendered_and_lint_clean(default_project: Path):
@@ -133,21 +133,28 @@ def test_each_answer_renders_a_clean_project(variation: str, tmp_path: Path):
     if "python_version" in answers:
         assert (project / ".python-version").read_text().strip() == answers["python_version"]
     if answers.get("scheduling_domain") == "no":
-        assert not (project / "scheduler" / "timetabling").exists()
-        locked = (project / "requirements/base.txt").read_text()
-        assert "ortools" not in locked and "numba" not in locked
-        assert "class Note(" in (project / "scheduler/models.py").read_text()
-        assert not (project / "scheduler/tests/timetabling").exists()
-        leaks = [
-            str(path.relative_to(project))
-            for path in text_files(project)
-            if any(
-                word in path.read_text()
-                for word in ("ortools", "numba", "GenerationRun", "timetabling")
-            )
-        ]
-        assert not leaks, f"scheduler-specific text in the lean variant: {leaks}"
-        assert not (project / "scripts").exists(), "no empty folders either"
+        assert project.name == "alf_service"
+        assert "class Note(" in (project / "notes/models.py").read_text()
+        assert_is_lean(project)
+
+
+def assert_is_lean(project: Path) -> None:
+    """Nothing of the scheduling variant: no package, no words, no locks, no empty folders."""
+    assert not list(project.rglob("scheduler")), "no package or folder named scheduler"
+    assert not list(project.rglob("timetabling"))
+    for name in ("base.txt", "app.txt", "test.txt"):
+        locked = (project / "requirements" / name).read_text()
+        assert "ortools" not in locked and "numba" not in locked, name
+    # "scheduler" may only mean Celery beat's scheduler.
+    words = re.compile(r"timetabl|ortools|numba|GenerationRun|lecture|Scheduler Service|SCHEDULING")
+    leaks = [
+        f"{path.relative_to(project)}: {match.group()}"
+        for path in text_files(project)
+        for match in [words.search(path.read_text(encoding="utf-8"))]
+        if match
+    ]
+    assert not leaks, f"scheduling text in the lean variant: {leaks}"
+    assert not [p for p in project.rglob("*") if p.is_dir() and not any(p.iterdir())]
 
 
 def test_licence_year_comes_from_the_render_date(default_project: Path):
@@ -165,6 +172,7 @@ def test_licence_year_comes_from_the_render_date(default_project: Path):
         ({"app_slug": "json"}, "app_slug 'json' would shadow the 'json' module"),
         ({"service_slug": "celery"}, "would shadow the 'celery' module"),
         ({"app_slug": "django"}, "would shadow the 'django' module"),
+        ({"app_slug": "scripts"}, "would shadow the 'scripts' module"),
         ({"app_slug": "scheduler_service"}, "app_slug must differ from service_slug"),
         ({"author_email": "not-an-email"}, "is not an email address"),
         ({"service_name": 'Say "hi"'}, "service_name may not contain double quotes"),
@@ -224,6 +232,7 @@ def test_post_hook_is_safe_to_run_again(tmp_path: Path):
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     hook = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
     from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
     from cookiecutter.utils import work_in
     from jinja2 import Environment
 
@@ -231,7 +240,8 @@ def test_post_hook_is_safe_to_run_again(tmp_path: Path):
         context_file=str(hook.parent.parent / "cookiecutter.json"),
         extra_context={"scheduling_domain": "no"},
     )
-    script = Environment().from_string(hook.read_text()).render(**context)
+    answers = prompt_for_config(context, no_input=True)  # the answers as cookiecutter resolves them
+    script = Environment().from_string(hook.read_text()).render(cookiecutter=answers)
     with work_in(project):
         subprocess.run([sys.executable, "-c", script], check=True)
     after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
@@ -243,18 +253,21 @@ def test_caches_in_the_template_tree_stay_out_of_renders(tmp_path: Path):
     template = tmp_path / "template"
     root = Path(__file__).resolve().parent.parent
     shutil.copytree(root / "hooks", template / "hooks")
-    shutil.copytree(root / "templates", template / "templates")
     shutil.copy(root / "cookiecutter.json", template)
     source = "{{cookiecutter.service_slug}}"
     shutil.copytree(root / source, template / source, ignore=shutil.ignore_patterns("__pycache__"))
-    app = template / source / "{{cookiecutter.app_slug}}"
+    app = template / source / "_variants" / "scheduling" / "{{cookiecutter.app_slug}}"
     stray = {
         app / "__pycache__" / "apps.cpython-311.pyc": b"\xa7\r\r\n\0{{ x }}",
-        app / "timetabling" / "__pycache__" / "generator_anneal._kernel-1.py311.nbi": b"\x80{%",
+        app
+        / "timetabling"
+        / "generator"
+        / "__pycache__"
+        / "annealing_kernel._kernel-1.py311.nbi": b"\x80{%",
     }
     for path, content in stray.items():
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(content)
     project = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "out")))
-    assert (project / "scheduler" / "timetabling" / "generator_anneal.py").is_file()
+    assert (project / "scheduler" / "timetabling" / "generator" / "annealing_kernel.py").is_file()
     assert not list(project.rglob("__pycache__"))

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from core.testing import WorkerProcess, database_url_for_worker, signed_in_client
+
 from {{ cookiecutter.service_slug }}.celery import app as celery_app
 
 

@@ -5,23 +5,17 @@ Pick one with DJANGO_SETTINGS_MODULE. Defaults here are safe for development; pr
 removes the defaults of everything secret and stops with a message naming what is missing.
 """
 
+import tomllib
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-{%- set name = '"' ~ cookiecutter.service_name ~ '"' %}
-{%- set description = '"' ~ cookiecutter.description ~ '"' %}
-SERVICE_NAME = {{ name }}{% if name|length > 85 %}  # noqa: E501{% endif %}
-{%- if (description|length) + 22 <= 100 %}
-SERVICE_DESCRIPTION = {{ description }}
-{%- elif (description|length) + 4 <= 100 %}
-SERVICE_DESCRIPTION = (
-    {{ description }}
-)
-{%- else %}
-SERVICE_DESCRIPTION = {{ description }}  # noqa: E501
-{%- endif %}
+# The service's name and description are defined once, in pyproject.toml.
+with (BASE_DIR / "pyproject.toml").open("rb") as project_file:
+    project = tomllib.load(project_file)
+SERVICE_NAME = project["tool"]["service"]["name"]
+SERVICE_DESCRIPTION = project["project"]["description"]
 
 env = environ.Env()
 
@@ -203,15 +197,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-{% if cookiecutter.scheduling_domain == "yes" -%}
-# --- Scheduling -------------------------------------------------------------------------------
-SCHEDULING_MAX_UPLOAD_BYTES = env.int("SCHEDULING_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
-SCHEDULING_MAX_TIME_LIMIT = env.int("SCHEDULING_MAX_TIME_LIMIT", default=3000)  # seconds
-SCHEDULING_SOLVER_WORKERS = env.int("SCHEDULING_SOLVER_WORKERS", default=2)  # CP-SAT threads
-# A running generation whose heartbeat is older than this is taken over on re-delivery.
-SCHEDULING_RUN_STALE_SECONDS = env.int("SCHEDULING_RUN_STALE_SECONDS", default=60)
-
-{% endif -%}
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="console")  # "json" in production: one object per line
@@ -242,3 +227,7 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- The application ------------------------------------------------------------------------
+# Its own settings live with its code and are read from the environment the same way.
+from {{ cookiecutter.app_slug }}.settings import *  # noqa: E402, F403

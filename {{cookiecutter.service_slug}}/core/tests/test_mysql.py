@@ -3,7 +3,7 @@ from django.db import connection
 
 from core.models import Heartbeat
 
-TEXT = "Timetable 时间表 時間割 시간표 — 🎓📅✅ café"
+TEXT = "Service 服务 サービス 서비스 — 🎓📅✅ café"
 
 
 @pytest.mark.integration

@@ -10,7 +10,7 @@ PRODUCTION = "{{ cookiecutter.service_slug }}.environments.production"
 COMPLETE = {
     "DJANGO_SETTINGS_MODULE": PRODUCTION,
     "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-for-the-check-only-0123456789",
-    "DJANGO_ALLOWED_HOSTS": "scheduler.example.com",
+    "DJANGO_ALLOWED_HOSTS": "service.example.com",
     "DATABASE_URL": "mysql://user:pw@127.0.0.1:3306/app",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }

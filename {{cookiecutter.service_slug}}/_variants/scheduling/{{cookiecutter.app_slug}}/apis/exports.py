@@ -1,0 +1,119 @@
+"""API of exports: a problem as ITC-2007 text, a revision as a solution file, CSV or iCalendar
+(all of it, or one teacher's, curriculum's or room's lectures)."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from core.exceptions import ApplicationError
+
+from ..errors import ErrorCode
+from ..exports import (
+    PROBLEM_FORMATS,
+    REVISION_FORMATS,
+    CalendarOptions,
+    problem_export,
+    revision_export,
+    select_lectures,
+)
+from ..selectors.problems import problem_get, problem_to_core
+from ..selectors.revisions import revision_get, revision_lectures
+from .common import ERROR, IgnoreFormatParameter, SchedulingApi, file_response, get_or_404, valid
+
+
+class ProblemExportApi(SchedulingApi):
+    content_negotiation_class = IgnoreFormatParameter
+
+    @extend_schema(
+        operation_id="problems_export",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=list(PROBLEM_FORMATS), description="Default: as imported."
+            )
+        ],
+        responses={(200, "text/plain"): OpenApiTypes.STR, 400: ERROR, 404: ERROR},
+    )
+    def get(self, request: Request, problem_id: int) -> HttpResponse:
+        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
+        fmt = request.query_params.get("format", problem.source_format)
+        if fmt not in PROBLEM_FORMATS:
+            raise ApplicationError("format must be ctt or ectt.", code=ErrorCode.INVALID_FORMAT)
+        core_problem = problem_to_core(problem=problem)
+        return file_response(problem_export(problem_id=problem.pk, problem=core_problem, fmt=fmt))
+
+
+def _next_monday() -> date:
+    today = timezone.localdate()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+class RevisionExportApi(SchedulingApi):
+    content_negotiation_class = IgnoreFormatParameter
+
+    @extend_schema(
+        operation_id="revisions_export",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=list(REVISION_FORMATS), description="Default sol."
+            ),
+            OpenApiParameter("teacher", str, description="Only this teacher's lectures."),
+            OpenApiParameter("curriculum", str, description="Only this curriculum's lectures."),
+            OpenApiParameter("room", str, description="Only this room's lectures."),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="ics: date of day 0."),
+            OpenApiParameter("weeks", int, description="ics: weeks of the term (default 14)."),
+            OpenApiParameter("day_start", str, description="ics: HH:MM of period 0 (08:00)."),
+            OpenApiParameter("period_minutes", int, description="ics: minutes per period (60)."),
+        ],
+        responses={
+            (200, "text/plain"): OpenApiTypes.STR,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "text/calendar"): OpenApiTypes.STR,
+            400: ERROR,
+            404: ERROR,
+        },
+    )
+    def get(self, request: Request, revision_id: int) -> HttpResponse:
+        revision = get_or_404(revision_get, "Revision", revision_id=revision_id)
+        params = valid(ExportQuery, request.query_params)
+        problem = problem_to_core(problem=revision.problem)
+        lectures = select_lectures(
+            revision_lectures(revision=revision),
+            problem,
+            teacher=params.get("teacher"),
+            curriculum=params.get("curriculum"),
+            room=params.get("room"),
+        )
+        calendar = CalendarOptions(
+            term_start=params.get("start") or _next_monday(),
+            weeks=params["weeks"],
+            day_start=params["day_start"],
+            period_minutes=params["period_minutes"],
+        )
+        who = params.get("teacher") or params.get("curriculum") or params.get("room") or "all"
+        export = revision_export(
+            revision=revision,
+            lectures=lectures,
+            problem=problem,
+            fmt=params["format"],
+            calendar=calendar,
+            who=who,
+        )
+        return file_response(export)
+
+
+class ExportQuery(serializers.Serializer):
+    format = serializers.ChoiceField(choices=REVISION_FORMATS, default="sol")
+    teacher = serializers.CharField(required=False, max_length=64)
+    curriculum = serializers.CharField(required=False, max_length=64)
+    room = serializers.CharField(required=False, max_length=64)
+    start = serializers.DateField(required=False)
+    weeks = serializers.IntegerField(min_value=1, max_value=60, default=14)
+    day_start = serializers.TimeField(default=time(8, 0))
+    period_minutes = serializers.IntegerField(min_value=5, max_value=600, default=60)

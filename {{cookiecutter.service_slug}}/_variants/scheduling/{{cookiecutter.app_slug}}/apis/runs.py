@@ -1,0 +1,114 @@
+"""API of generation runs: start one (202, a worker runs it), follow it, cancel it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
+
+from ..models import GenerationRun
+from ..selectors.problems import problem_get
+from ..selectors.revisions import revision_get
+from ..selectors.runs import run_get, run_list
+from ..services.runs import run_cancel, run_start
+from ..timetabling.formulations import generation_formulations
+from .common import ERROR, MAX_ID, SchedulingApi, get_or_404, valid
+
+
+class RunStartInput(serializers.Serializer):
+    formulation = serializers.CharField(
+        max_length=8,
+        default="UD2",
+        help_text="One of " + ", ".join(generation_formulations()) + ".",
+    )
+    time_limit = serializers.IntegerField(
+        min_value=1, max_value=settings.SCHEDULING_MAX_TIME_LIMIT, default=60
+    )
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    base_revision = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
+    min_change_weight = serializers.IntegerField(
+        min_value=0, max_value=1000, required=False, allow_null=True, default=None
+    )
+
+
+class RunOutput(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    finished = serializers.BooleanField()
+
+    class Meta:
+        model = GenerationRun
+        fields = [
+            "id",
+            "problem",
+            "status",
+            "finished",
+            "formulation",
+            "time_limit",
+            "seed",
+            "base_revision",
+            "min_change_weight",
+            "phase",
+            "best_cost",
+            "bound",
+            "elapsed",
+            "attempts",
+            "cancel_requested",
+            "error_code",
+            "error_message",
+            "error_extra",
+            "result_revision",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "updated_at",
+        ]
+
+
+class RunListApi(SchedulingApi):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="runs_list", parameters=PAGE_PARAMETERS, responses=paginated_schema(RunOutput)
+    )
+    def get(self, request: Request, problem_id: int) -> Response:
+        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
+        return paginated_response(run_list(problem=problem), RunOutput, request=request, view=self)
+
+    @extend_schema(
+        operation_id="runs_start",
+        request=RunStartInput,
+        responses={202: RunOutput, 400: ERROR, 403: ERROR, 404: ERROR, 422: ERROR},
+    )
+    def post(self, request: Request, problem_id: int) -> Response:
+        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
+        data = valid(RunStartInput, request.data)
+        base_id = data.pop("base_revision")
+        base = get_or_404(revision_get, "Revision", revision_id=base_id) if base_id else None
+        run = run_start(problem=problem, base_revision=base, created_by=request.user, **data)
+        run = run_get(run_id=run.pk)
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RunDetailApi(SchedulingApi):
+    @extend_schema(operation_id="runs_retrieve", responses={200: RunOutput, 404: ERROR})
+    def get(self, request: Request, run_id: int) -> Response:
+        return Response(RunOutput(get_or_404(run_get, "Run", run_id=run_id)).data)
+
+
+class RunCancelApi(SchedulingApi):
+    @extend_schema(
+        operation_id="runs_cancel",
+        request=None,
+        responses={200: RunOutput, 403: ERROR, 404: ERROR, 409: ERROR},
+    )
+    def post(self, request: Request, run_id: int) -> Response:
+        run = run_cancel(run=get_or_404(run_get, "Run", run_id=run_id))
+        return Response(RunOutput(run_get(run_id=run.pk)).data)

@@ -1,0 +1,54 @@
+"""The error codes of the application: the `code` of the API's `{code, message, extra}` errors
+and of a failed generation run. Clients match on these, so they only ever get added."""
+
+from enum import StrEnum
+
+from core.exceptions import ApplicationError
+
+
+class ErrorCode(StrEnum):
+    # A request the application cannot take (400, 413)
+    TOO_LARGE = "too_large"
+    INVALID_FILE = "invalid_file"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_FORMULATION = "invalid_formulation"
+    INVALID_TIME_LIMIT = "invalid_time_limit"
+    INVALID_BASE_REVISION = "invalid_base_revision"
+    INVALID_MIN_CHANGE_WEIGHT = "invalid_min_change_weight"
+    INVALID_AGAINST = "invalid_against"
+    UNKNOWN_COURSE = "unknown_course"
+    UNKNOWN_ROOM = "unknown_room"
+    OUTSIDE_WEEK = "outside_week"
+    LECTURE_NOT_FOUND = "lecture_not_found"
+    # The state does not allow it (409)
+    RUN_ACTIVE = "run_active"
+    RUN_FINISHED = "run_finished"
+    STALE_REVISION = "stale_revision"
+    # No timetable can exist (422), or a run found none
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+    # Why a generation run failed
+    INVALID_INPUT = "invalid_input"
+    TIME_LIMIT = "time_limit"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    INTERNAL_ERROR = "internal_error"
+
+
+def too_large(limit: int) -> ApplicationError:
+    """An uploaded file above SCHEDULING_MAX_UPLOAD_BYTES (413)."""
+    return ApplicationError(
+        f"The file is larger than {limit} bytes.",
+        code=ErrorCode.TOO_LARGE,
+        extra={"max_bytes": limit},
+        status_code=413,
+    )
+
+
+def invalid_file(what: str, reason: str, line: int | None = None) -> ApplicationError:
+    """An uploaded `what` ("problem", "solution") that cannot be read, with the line at fault."""
+    where = f" (line {line})" if line else ""
+    return ApplicationError(
+        f"The file is not a valid {what}: {reason}{where}",
+        code=ErrorCode.INVALID_FILE,
+        extra={"line": line},
+    )

@@ -1,0 +1,48 @@
+"""Export a revision as an ITC-2007 solution, CSV or iCalendar file."""
+
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ...exports import REVISION_FORMATS, CalendarOptions, revision_export
+from ...selectors.problems import problem_to_core
+from ...selectors.revisions import revision_get, revision_lectures
+
+
+class Command(BaseCommand):
+    help = "Export a revision (sol, csv or ics) to a file or standard output."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("revision_id", type=int)
+        parser.add_argument("--format", choices=REVISION_FORMATS, default="sol")
+        parser.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+        parser.add_argument("--start", default=None, help="ics: date of day 0, YYYY-MM-DD")
+        parser.add_argument("--weeks", type=int, default=14, help="ics: weeks in the term")
+
+    def handle(self, *args: object, **options: object) -> None:
+        revision = revision_get(revision_id=options["revision_id"])
+        if revision is None:
+            raise CommandError(f"revision {options['revision_id']} does not exist")
+        calendar = None
+        if options["format"] == "ics":
+            try:
+                start = date.fromisoformat(options["start"]) if options["start"] else date.today()
+            except ValueError as exc:
+                raise CommandError(f"--start: {exc}") from exc
+            calendar = CalendarOptions(term_start=start, weeks=options["weeks"])
+        body = revision_export(
+            revision=revision,
+            lectures=revision_lectures(revision=revision),
+            problem=problem_to_core(problem=revision.problem),
+            fmt=options["format"],
+            calendar=calendar,
+        ).body
+        if options["output"] == "-":
+            self.stdout.write(body.decode("utf-8"), ending="")
+            return
+        try:
+            Path(options["output"]).write_bytes(body)
+        except OSError as exc:
+            raise CommandError(f"{options['output']}: {exc.strerror}") from exc
+        self.stderr.write(f"wrote {len(body)} bytes to {options['output']}")

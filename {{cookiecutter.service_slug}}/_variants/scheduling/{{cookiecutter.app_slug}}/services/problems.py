@@ -1,0 +1,190 @@
+"""Writes of problems: import a term from an ITC-2007 file, edit its courses, rooms and
+curricula, delete it. Each runs in one transaction: a failure leaves nothing half-written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+
+from core.exceptions import ApplicationError, ConflictError
+
+from .. import timetabling
+from ..caching import forget_revision_bodies
+from ..errors import ErrorCode, invalid_file, too_large
+from ..models import (
+    Course,
+    Curriculum,
+    GenerationRun,
+    Problem,
+    Room,
+    RoomConstraint,
+    Unavailability,
+)
+
+User = AbstractBaseUser | None
+CODE_LENGTH = 64  # the code columns of courses, rooms, curricula and teachers
+SMALL_MAX = 32767  # the small integer columns (days, lectures, min working days, site, loads)
+
+
+@transaction.atomic
+def problem_import(
+    *, file: bytes, name: str = "", filename: str = "upload", created_by: User = None
+) -> Problem:
+    """Store a problem read from ITC-2007 .ctt/.ectt text; a bad file writes nothing."""
+    limit = settings.SCHEDULING_MAX_UPLOAD_BYTES
+    if len(file) > limit:
+        raise too_large(limit)
+    try:
+        parsed = timetabling.parse_problem(file, source=filename)
+    except timetabling.FormatError as exc:
+        raise invalid_file("problem", exc.message, exc.line) from exc
+    _check_fits_the_columns(parsed)
+    problem = Problem.objects.create(
+        name=(name or parsed.name)[:200],
+        days=parsed.days,
+        periods_per_day=parsed.periods_per_day,
+        min_daily_lectures=parsed.min_daily_lectures,
+        max_daily_lectures=parsed.max_daily_lectures,
+        source_format=Problem.SourceFormat.ECTT if parsed.extended else Problem.SourceFormat.CTT,
+        created_by=created_by,
+    )
+    _store_parts(problem, parsed)
+    return problem
+
+
+def _check_fits_the_columns(parsed: timetabling.Problem) -> None:
+    """Ids and numbers the parser accepts but the database columns cannot hold: reject them,
+    never truncate."""
+    for what, codes in (
+        ("course", [c.id for c in parsed.courses]),
+        ("room", [r.id for r in parsed.rooms]),
+        ("curriculum", [q.id for q in parsed.curricula]),
+        ("teacher", [c.teacher for c in parsed.courses]),
+    ):
+        too_long = [c for c in codes if len(c) > CODE_LENGTH]
+        if too_long:
+            raise ApplicationError(
+                f"A {what} id is longer than {CODE_LENGTH} characters: {too_long[0][:80]}",
+                code=ErrorCode.INVALID_FILE,
+                extra={"line": None},
+            )
+    values = [
+        ("days", parsed.days),
+        ("periods per day", parsed.periods_per_day),
+        ("minimum daily lectures", parsed.min_daily_lectures),
+        ("maximum daily lectures", parsed.max_daily_lectures),
+        *((f"lectures of {c.id}", c.lectures) for c in parsed.courses),
+        *((f"minimum working days of {c.id}", c.min_working_days) for c in parsed.courses),
+        *((f"site of {r.id}", r.site) for r in parsed.rooms),
+    ]
+    for what, value in values:
+        if value > SMALL_MAX:
+            raise invalid_file("problem", f"{what} is {value}, at most {SMALL_MAX}.")
+
+
+def _store_parts(problem: Problem, parsed: timetabling.Problem) -> None:
+    Course.objects.bulk_create(
+        Course(
+            problem=problem,
+            code=c.id,
+            teacher=c.teacher,
+            lectures=c.lectures,
+            min_working_days=c.min_working_days,
+            students=c.students,
+            double_lectures=c.double_lectures,
+        )
+        for c in parsed.courses
+    )
+    Room.objects.bulk_create(
+        Room(problem=problem, code=r.id, capacity=r.capacity, site=r.site) for r in parsed.rooms
+    )
+    Curriculum.objects.bulk_create(Curriculum(problem=problem, code=q.id) for q in parsed.curricula)
+    course_ids = dict(Course.objects.filter(problem=problem).values_list("code", "id"))
+    room_ids = dict(Room.objects.filter(problem=problem).values_list("code", "id"))
+    curriculum_ids = dict(Curriculum.objects.filter(problem=problem).values_list("code", "id"))
+    Through = Curriculum.courses.through
+    Through.objects.bulk_create(
+        Through(curriculum_id=curriculum_ids[q.id], course_id=course_ids[cid])
+        for q in parsed.curricula
+        for cid in dict.fromkeys(q.courses)
+    )
+    Unavailability.objects.bulk_create(
+        Unavailability(course_id=course_ids[cid], day=day, period=period)
+        for cid, day, period in sorted(parsed.unavailability)
+    )
+    RoomConstraint.objects.bulk_create(
+        RoomConstraint(course_id=course_ids[cid], room_id=room_ids[rid])
+        for cid, rid in sorted(parsed.room_constraints)
+    )
+
+
+@transaction.atomic
+def problem_delete(*, problem: Problem) -> None:
+    active = GenerationRun.objects.filter(
+        problem=problem, status__in=[GenerationRun.Status.QUEUED, GenerationRun.Status.RUNNING]
+    ).exists()
+    if active:
+        raise ConflictError(
+            "The problem has a queued or running generation: cancel it first.",
+            code=ErrorCode.RUN_ACTIVE,
+        )
+    revisions = list(problem.revisions.values_list("pk", "created_at"))
+    problem.delete()
+    transaction.on_commit(lambda: forget_revision_bodies(revisions))
+
+
+def problem_data_changed(*, problem_id: int) -> None:
+    """New problem data: the cached domain model of the old version must not be used again."""
+    Problem.objects.filter(pk=problem_id).update(version=F("version") + 1)
+
+
+def _bump_version(problem: Problem) -> None:
+    problem_data_changed(problem_id=problem.pk)
+    problem.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def course_update(*, course: Course, **fields: Any) -> Course:
+    editable = {"teacher", "lectures", "min_working_days", "students", "double_lectures"}
+    _update(course, fields, editable)
+    return course
+
+
+@transaction.atomic
+def room_update(*, room: Room, **fields: Any) -> Room:
+    _update(room, fields, {"capacity", "site"})
+    return room
+
+
+def _update(row: Course | Room, fields: dict[str, Any], allowed: set[str]) -> None:
+    changed = [k for k in fields if k in allowed]
+    for key in changed:
+        setattr(row, key, fields[key])
+    if changed:
+        row.save(update_fields=changed)
+        _bump_version(row.problem)
+
+
+@transaction.atomic
+def curriculum_update(*, curriculum: Curriculum, course_codes: list[str]) -> Curriculum:
+    """Replace the curriculum's courses (codes of the same problem; unknown codes: 400)."""
+    codes = list(dict.fromkeys(course_codes))
+    courses = dict(
+        Course.objects.filter(problem_id=curriculum.problem_id, code__in=codes).values_list(
+            "code", "pk"
+        )
+    )
+    unknown = [code for code in codes if code not in courses]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown course {unknown[0]!r}.",
+            code=ErrorCode.UNKNOWN_COURSE,
+            extra={"courses": unknown},
+        )
+    curriculum.courses.set([courses[code] for code in codes])
+    _bump_version(curriculum.problem)
+    return curriculum

@@ -1,0 +1,93 @@
+"""Fixtures of the scheduling tests: users of both roles, the demo problems, a stored revision."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from core.testing import signed_in_client
+
+from ...caching import LOCAL_BODIES
+from ...models import Assignment, Course, GenerationRun, Problem, Revision, Room
+from ...permissions import SCHEDULER_GROUP
+from ...services.problems import problem_import
+from ...services.revisions import revision_import
+from ...timetabling.demo import demo_instance_path
+
+# An optimal timetable of toy.ectt (16 lectures, no violation, cost 0 under UD2).
+TOY_SOLUTION = """\
+ArcTec rB 1 2
+ArcTec rB 1 3
+ArcTec rB 2 3
+Geotec rA 0 3
+Geotec rA 1 0
+Geotec rA 1 1
+Geotec rA 2 1
+Geotec rA 3 0
+SceCosC rA 0 1
+SceCosC rA 3 2
+SceCosC rA 4 2
+TecCos rC 0 2
+TecCos rC 2 2
+TecCos rC 3 1
+TecCos rC 4 0
+TecCos rC 4 1
+"""
+
+
+def demo_bytes(name: str) -> bytes:
+    return demo_instance_path(name).read_bytes()
+
+
+def counts() -> dict[str, int]:
+    """Row counts of every scheduling table: tests compare them before and after bad input."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (Problem, Course, Room, Revision, Assignment, GenerationRun)
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    LOCAL_BODIES.clear()
+    yield
+    cache.clear()
+    LOCAL_BODIES.clear()
+
+
+@pytest.fixture
+def scheduler(db):
+    user = get_user_model().objects.create_user(username="grace", password="pw-for-tests-only")
+    group, _ = Group.objects.get_or_create(name=SCHEDULER_GROUP)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def scheduler_client(scheduler) -> APIClient:
+    return signed_in_client(scheduler)
+
+
+@pytest.fixture
+def reader_client(api_client) -> APIClient:
+    """A signed-in user outside the scheduler group: reads and verifies only."""
+    return api_client
+
+
+@pytest.fixture
+def toy(scheduler) -> Problem:
+    return problem_import(file=demo_bytes("toy.ectt"), filename="toy.ectt", created_by=scheduler)
+
+
+@pytest.fixture
+def toy_revision(toy, scheduler) -> Revision:
+    return revision_import(problem=toy, file=TOY_SOLUTION.encode(), author=scheduler)
+
+
+@pytest.fixture
+def comp01(scheduler) -> Problem:
+    return problem_import(
+        file=demo_bytes("comp01.ectt"), filename="comp01.ectt", created_by=scheduler
+    )

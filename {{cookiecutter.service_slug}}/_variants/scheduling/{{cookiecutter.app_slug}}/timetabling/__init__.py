@@ -1,0 +1,41 @@
+"""Pure-Python timetabling core: problem model, ITC-2007 formats, the formulation catalogue,
+the exact verifier and (imported on first use) the generator. No Django, Celery or DRF.
+
+Layout: `model` (the problem and its lectures), `formulations` (the catalogue of formulations,
+weights and what the generator optimises), `formats/` (ITC-2007 files), `verifier/` (the oracle),
+`generator/` (CP-SAT and annealing; its public names are this package's too), `tools/` (command
+line and benchmarks), `data/` (examples).
+"""
+
+from . import formats
+from .formats import *  # noqa: F403  (the formats' public names are this package's)
+from .formulations import FORMULATIONS
+from .model import Assignment, Course, Curriculum, Problem, Room, day_name
+from .verifier import Component, Verification, Violation, verify
+
+__all__ = [
+    *formats.__all__,
+    "FORMULATIONS",
+    "Assignment",
+    "Component",
+    "Course",
+    "Curriculum",
+    "Problem",
+    "Room",
+    "Verification",
+    "Violation",
+    "day_name",
+    "verify",
+]
+
+
+def __getattr__(name: str):
+    """The generator's public names (`solve`, `feasibility_check`, ...), imported on first use:
+    reading and verifying timetables never loads OR-Tools."""
+    if name.startswith("__"):  # dunder lookups (by inspect, pickle...) need no OR-Tools
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import generator
+
+    if name in generator.__all__:
+        return getattr(generator, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,356 @@
+"""The annealing kernel, compiled with Numba (driven by `annealing.anneal`).
+
+The same search as `annealing_reference.Annealer` (which stays as the readable reference and
+the test oracle for this one): a lecture moves to a random (period, room), or swaps with the
+lecture there, only when neither course then clashes; the change in cost is computed from the
+few counters the move touches. Compiled, a move costs a few hundred nanoseconds instead of
+tens of microseconds, so a 300 s run tries 1.3 to 2.4 billion moves over two chains rather
+than a few million, which is what annealing needs on the larger instances.
+
+The kernel releases the GIL, so `workers` chains anneal in parallel threads from the same
+start with different seeds; the best chain wins.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+
+import numpy as np
+from numba import njit
+
+from ..model import Course, Curriculum, Problem, Room
+from .annealing_reference import Annealer
+from .indexed_problem import IndexedProblem, State
+
+# Compiled without Numba's reference counting (NRT): every array in the tuples below would
+# otherwise be counted up and down, with atomic operations, on each call of a helper, which
+# was most of a move's time. The kernel allocates nothing and its arrays live as long as the
+# chain that passes them, so nothing needs counting. The helpers are inlined into the kernel.
+# Together, about three times as many moves per second (docs/timetabling.md). The loop of
+# `_kernel` stays one function: the helpers are inlined into it, so it reads long but runs as
+# one; splitting the loop itself would leave compiled code on every move.
+_entry_jit = njit(cache=True, nogil=True, _nrt=False)  # called from Python
+_helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")
+
+
+# The compiled functions share three tuples (Numba passes tuples of arrays without copying):
+#   s, the mutable state: lecture course, period and room; who occupies each (period, room);
+#     per (course, period), (curriculum, period) and (teacher, period) lecture counts; per
+#     (course, day) and (course, room) counts with the number of days and rooms they cover;
+#   k, the constant tables: unavailable (course, period), allowed (course, room), cost of a
+#     lecture of a course in a room, teacher of a course, the curricula of a course (CSR),
+#     minimum working days, mobility (0 pinned, 1 room only, 2 free), movable lectures, and
+#     which (course, period, room) the base timetable holds;
+#   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab.
+
+
+@_entry_jit
+def _seed(seed: int) -> None:
+    np.random.seed(seed)  # Numba keeps one generator per thread
+
+
+@_helper_jit
+def _place(s, k, d, i, t, r, sign) -> None:
+    """Put lecture i at (t, r) (sign 1) or take it away from there (sign -1)."""
+    lc, lt, lr, occ, cat, qcnt, tcnt, cday, nday, croom, nroom = s
+    teacher_of, cq_ptr, cq_idx = k[3], k[4], k[5]
+    T, R, D, P = d[0], d[1], d[2], d[3]
+    c = lc[i]
+    if sign > 0:
+        lt[i] = t
+        lr[i] = r
+        occ[t * R + r] = i
+    else:
+        occ[t * R + r] = -1
+    cat[c * T + t] += sign
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):
+        qcnt[cq_idx[j] * T + t] += sign
+    tcnt[teacher_of[c] * T + t] += sign
+    j = c * D + t // P
+    if sign > 0:
+        nday[c] += cday[j] == 0
+        cday[j] += 1
+    else:
+        cday[j] -= 1
+        nday[c] -= cday[j] == 0
+    j = c * R + r
+    if sign > 0:
+        nroom[c] += croom[j] == 0
+        croom[j] += 1
+    else:
+        croom[j] -= 1
+        nroom[c] -= croom[j] == 0
+
+
+@_helper_jit
+def _iso(qcnt, q, u, T, P, w_iso) -> int:
+    """Cost of curriculum q's lectures at period u if no lecture of q is next to them."""
+    n = qcnt[q * T + u]
+    if n == 0:
+        return 0
+    p = u % P
+    if p > 0 and qcnt[q * T + u - 1]:
+        return 0
+    if p < P - 1 and qcnt[q * T + u + 1]:
+        return 0
+    return w_iso * n
+
+
+@_helper_jit
+def _iso_around(qcnt, q, ta, tb, T, P, w_iso) -> int:
+    """Isolated-lecture cost of curriculum q at and next to periods ta and tb."""
+    total = 0
+    for u in range(ta - 1, ta + 2):
+        if 0 <= u < T and u // P == ta // P:
+            total += _iso(qcnt, q, u, T, P, w_iso)
+    if tb != ta:
+        for u in range(tb - 1, tb + 2):
+            near_ta = abs(u - ta) <= 1 and u // P == ta // P
+            if 0 <= u < T and u // P == tb // P and not near_ta:
+                total += _iso(qcnt, q, u, T, P, w_iso)
+    return total
+
+
+@_helper_jit
+def _course_cost(s, k, d, c) -> int:
+    nday, nroom = s[8], s[10]
+    return d[5] * max(0, k[6][c] - nday[c]) + d[7] * max(0, nroom[c] - 1)
+
+
+@_helper_jit
+def _shares(k, c, q) -> bool:
+    """Whether course c belongs to curriculum q."""
+    cq_ptr, cq_idx = k[4], k[5]
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
+        if cq_idx[j] == q:
+            return True
+    return False
+
+
+@_helper_jit
+def _local(s, k, d, ca, cb, ta, tb) -> int:
+    """The cost terms a move of course ca (and cb, when >= 0) between periods ta, tb reads."""
+    qcnt = s[5]
+    cq_ptr, cq_idx = k[4], k[5]
+    T, P, w_iso = d[0], d[3], d[6]
+    total = _course_cost(s, k, d, ca)
+    if cb >= 0:
+        total += _course_cost(s, k, d, cb)
+    if w_iso == 0:
+        return total
+    for j in range(cq_ptr[ca], cq_ptr[ca + 1]):
+        total += _iso_around(qcnt, cq_idx[j], ta, tb, T, P, w_iso)
+    if cb >= 0:
+        for j in range(cq_ptr[cb], cq_ptr[cb + 1]):
+            q = cq_idx[j]
+            if not _shares(k, ca, q):  # ca's curricula are counted above
+                total += _iso_around(qcnt, q, ta, tb, T, P, w_iso)
+    return total
+
+
+@_helper_jit
+def _base_delta(k, d, c, t_old, r_old, t_new, r_new) -> int:
+    """Change in moved base lectures when c leaves (t_old, r_old) for (t_new, r_new)."""
+    base_has = k[9]
+    TR = d[0] * d[1]
+    R = d[1]
+    return base_has[c * TR + t_old * R + r_old] - base_has[c * TR + t_new * R + r_new]
+
+
+@_helper_jit
+def _exchange(s, k, d, a, b, ta, ra, tb, rb) -> None:
+    """Move lecture a from (ta, ra) to (tb, rb) and lecture b (if >= 0) the other way."""
+    _place(s, k, d, a, ta, ra, -1)
+    if b >= 0:
+        _place(s, k, d, b, tb, rb, -1)
+    _place(s, k, d, a, tb, rb, 1)
+    if b >= 0:
+        _place(s, k, d, b, ta, ra, 1)
+
+
+@_helper_jit
+def _can(s, k, d, c, t, cb) -> bool:
+    """Whether a lecture of course c may come to period t from another period, once a
+    lecture of course cb leaves t (cb = -1: none does); rooms are checked by the caller.
+
+    c's lecture is not at t, so none of c's lectures is counted there, and the lecture that
+    leaves is discounted instead of being taken out of the counters.
+    """
+    cat, qcnt, tcnt = s[4], s[5], s[6]
+    unavail, teacher_of, cq_ptr, cq_idx = k[0], k[3], k[4], k[5]
+    T = d[0]
+    if unavail[c * T + t] or cat[c * T + t]:
+        return False
+    if tcnt[teacher_of[c] * T + t] > (cb >= 0 and teacher_of[cb] == teacher_of[c]):
+        return False
+    for j in range(cq_ptr[c], cq_ptr[c + 1]):
+        q = cq_idx[j]
+        if qcnt[q * T + t] > (cb >= 0 and _shares(k, cb, q)):
+            return False
+    return True
+
+
+@_helper_jit
+def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
+    """Whether exchanging a and b (b = -1: moving a to a free room) keeps every hard rule."""
+    lc, mob, roomok, R = s[0], k[7], k[1], d[1]
+    ca = lc[a]
+    if not roomok[ca * R + rb]:
+        return False
+    if b < 0:
+        return ta == tb or _can(s, k, d, ca, tb, -1)
+    cb = lc[b]
+    if cb == ca or mob[b] == 0 or (mob[b] == 1 and tb != ta) or not roomok[cb * R + ra]:
+        return False
+    return ta == tb or (_can(s, k, d, ca, tb, cb) and _can(s, k, d, cb, ta, ca))
+
+
+@_entry_jit
+def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, best_lr):
+    """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1."""
+    lc, lt, lr, occ = s[0], s[1], s[2], s[3]
+    room_cost, mob, movable = k[2], k[7], k[8]
+    T, R, W = d[0], d[1], d[4]
+    log_ratio = math.log(temp1 / temp0)
+    temp = temp0
+    for it in range(n_iter):
+        if (it & 255) == 0:
+            temp = temp0 * math.exp(log_ratio * it / n_iter)
+        a = movable[np.random.randint(movable.shape[0])]
+        ca, ta, ra = lc[a], lt[a], lr[a]
+        tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
+        rb = np.random.randint(R)
+        if tb == ta and rb == ra:
+            continue
+        b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
+        if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
+            continue
+        cb = lc[b] if b >= 0 else -1
+        before = _local(s, k, d, ca, cb, ta, tb)
+        _exchange(s, k, d, a, b, ta, ra, tb, rb)
+        delta = _local(s, k, d, ca, cb, ta, tb) - before
+        delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
+        if W:
+            delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
+        if b >= 0:
+            delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
+            if W:
+                delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
+        if delta <= 0 or np.random.random() < math.exp(-delta / temp):
+            cost += delta
+            if cost < best:
+                best = cost
+                for i in range(lt.shape[0]):  # a slice copy would need NRT
+                    best_lt[i] = lt[i]
+                    best_lr[i] = lr[i]
+        else:
+            _exchange(s, k, d, a, b, tb, rb, ta, ra)
+    return cost, best
+
+
+class _Chain:
+    """One annealing chain: the counters of `annealing_reference.Annealer` as NumPy arrays."""
+
+    def __init__(self, comp: IndexedProblem, ref: Annealer, base, W: int) -> None:
+        T, R = comp.T, comp.R
+        i64 = np.int64
+        counters = (ref.lc, ref.lt, ref.lr, ref.occ, ref.cat, ref.qcnt, ref.tcnt, ref.cday)
+        counters += (ref.nday, ref.croom, ref.nroom)
+        self.s = tuple(np.array(a, i64) for a in counters)
+        sizes = [len(qs) for qs in comp.course_curricula]
+        base_has = np.zeros(comp.C * T * R if W else 1, i64)
+        for c, t, r in base if W else ():
+            base_has[c * T * R + t * R + r] = 1
+        self.k = (
+            np.array(ref.unavail, np.bool_).reshape(-1),
+            np.array(ref.roomok, np.bool_).reshape(-1),
+            np.array(comp.room_cost, i64).reshape(-1),
+            np.array(ref.teacher_of, i64),
+            np.concatenate(([0], np.cumsum(sizes))).astype(i64),
+            np.array([q for qs in comp.course_curricula for q in qs] or [0], i64),
+            np.array(comp.min_days, i64),
+            np.array(ref.mobility, i64),
+            np.array(ref.movable, i64),
+            base_has,
+        )
+        self.d = (T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab)
+        self.cost = self.best = ref.cost
+        self.best_lt = self.s[1].copy()
+        self.best_lr = self.s[2].copy()
+        self.iterations = 0
+
+    @classmethod
+    def dummy(cls) -> _Chain:
+        """A chain on a one-lecture problem, with the argument types of every real chain."""
+        problem = Problem(
+            "warm-up",
+            1,
+            2,
+            (Course("c", "t", 1, 1, 1),),
+            (Room("r", 1),),
+            (Curriculum("q", ("c",)),),
+        )
+        comp = IndexedProblem(problem, "UD2")
+        ref = Annealer(
+            comp,
+            [[(0, 0)]],
+            pin_full=set(),
+            pin_period=set(),
+            base=frozenset(),
+            W=0,
+            rng=random.Random(0),
+        )
+        return cls(comp, ref, frozenset(), 0)
+
+    def step(self, n_iter: int, temp0: float, temp1: float, room_move_p: float) -> None:
+        self.cost, self.best = _kernel(
+            self.s,
+            self.k,
+            self.d,
+            n_iter,
+            temp0,
+            temp1,
+            room_move_p,
+            self.cost,
+            self.best,
+            self.best_lt,
+            self.best_lr,
+        )
+        self.iterations += n_iter
+
+    def state(self, C: int) -> State:
+        out: State = [[] for _ in range(C)]
+        lecture_course = self.s[0].tolist()
+        for c, t, r in zip(
+            lecture_course, self.best_lt.tolist(), self.best_lr.tolist(), strict=True
+        ):
+            out[c].append((t, r))
+        for lecs in out:
+            lecs.sort()
+        return out
+
+
+_ready = threading.Event()
+_compiling = threading.Lock()
+
+
+def warm_up() -> None:
+    """Compile the kernel, or load it from Numba's on-disk cache; blocks (about 11 s cold)."""
+    with _compiling:
+        if _ready.is_set():
+            return
+        _seed(0)
+        _Chain.dummy().step(1, 1.0, 1.0, 0.0)
+        _ready.set()
+
+
+def start_warm_up() -> None:
+    """Compile the kernel in the background; until it is ready `anneal` runs in Python."""
+    if not _ready.is_set() and not _compiling.locked():
+        threading.Thread(target=warm_up, name="anneal-compile", daemon=True).start()
+
+
+def is_ready() -> bool:
+    return _ready.is_set()

@@ -1,0 +1,99 @@
+"""The first timetable: the periods-only model, then rooms.
+
+The periods model runs for 8 % of the budget (1 to 30 s) after its first solution; its proven
+bound is a lower bound of the cost. If CP-SAT proves it infeasible, `explain.core_reasons`
+says which courses and pins cannot be scheduled together.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .context import SearchContext
+from .explain import core_reasons
+from .indexed_problem import State
+from .period_model import PeriodModel, build_period_model
+from .results import Infeasible, Reason
+from .rooms import greedy_rooms, improve_rooms, rooms_by_cp
+
+Periods = dict[tuple[int, int], bool]  # (course, period) -> a lecture there
+
+
+class _KeepLast(cp_model.CpSolverSolutionCallback):
+    """Keeps the periods of the latest solution and reports its cost and bound."""
+
+    def __init__(self, ctx: SearchContext, pm: PeriodModel) -> None:
+        super().__init__()
+        self.ctx, self.pm = ctx, pm
+        self.found: Periods | None = None
+
+    def on_solution_callback(self) -> None:
+        ctx = self.ctx
+        if ctx.first_feasible is None:
+            ctx.first_feasible = ctx.clock.elapsed()
+        self.found = {k: self.boolean_value(v) for k, v in self.pm.x.items()}
+        ctx.report("construct", int(self.objective_value), int(self.best_objective_bound))
+
+
+def construct(ctx: SearchContext, base_state: State | None) -> State | Infeasible | None:
+    """A timetable (None if none was found in time), or why none exists."""
+    comp, clock = ctx.comp, ctx.clock
+    ctx.report("construct", None, None, force=True)
+    pm = build_period_model(comp, pins=ctx.pins, base=ctx.base, min_change_weight=ctx.W)
+    if base_state is not None:
+        bt = {(c, t) for c, lecs in enumerate(base_state) for t, _ in lecs}
+        for k, v in pm.x.items():
+            pm.model.add_hint(v, k in bt)
+    keep = _KeepLast(ctx, pm)
+    total = clock.remaining()
+    solver, status = ctx.solve_model(
+        pm.model,
+        limit=total,
+        callback=keep,
+        soft_limit=min(max(1.0, 0.08 * total), 30.0),
+        has_solution=lambda: keep.found is not None,
+    )
+    if status == cp_model.INFEASIBLE:
+        return _explain(ctx)
+    if status == cp_model.OPTIMAL:
+        ctx.bound = round(solver.objective_value)
+    elif keep.found is not None:
+        ctx.bound = max(0, int(solver.best_objective_bound))
+    if keep.found is None:
+        return None
+    if ctx.W:
+        ctx.bound = None  # the relaxation bounds cost + W * moved, not the cost alone
+    return _assign_rooms(ctx, keep.found, base_state)
+
+
+def _explain(ctx: SearchContext) -> Infeasible:
+    ctx.report("explain", None, None, force=True)
+    reasons = core_reasons(
+        ctx.comp,
+        ctx.pins,
+        time_limit=max(2.0, min(20.0, ctx.clock.remaining())),
+        workers=ctx.workers,
+    )
+    if not reasons:
+        reasons = [
+            Reason("infeasible", "CP-SAT proved that no timetable satisfies all hard constraints.")
+        ]
+    return Infeasible(tuple(reasons))
+
+
+def _assign_rooms(ctx: SearchContext, found: Periods, base_state: State | None) -> State | None:
+    comp = ctx.comp
+    periods: list[list[int]] = [[] for _ in range(comp.C)]
+    for (c, t), val in found.items():
+        if val:
+            periods[c].append(t)
+    prefer = {}
+    if base_state is not None:
+        prefer = {(c, t): r for c, lecs in enumerate(base_state) for t, r in lecs}
+    ctx.report("rooms", None, ctx.bound, force=True)
+    state = greedy_rooms(comp, periods, prefer, ctx.pin_full)
+    if state is None:
+        return rooms_by_cp(ctx, periods)
+    if comp.w_stab or comp.w_cap or comp.w_suit or ctx.W:
+        state = improve_rooms(ctx, state)
+    return state

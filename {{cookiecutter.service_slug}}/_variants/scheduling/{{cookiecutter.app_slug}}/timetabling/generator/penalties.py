@@ -1,0 +1,144 @@
+"""Penalty terms of the CP-SAT models: one builder per soft constraint family.
+
+Each builder adds the variables it needs to the model and returns its weighted terms; every
+variable is named after its rule and entities (`room_used[c0042,rB]`, `works[c0042,d2]`,
+`min_days_missing[c0042]`, `isolated[q012,d2,p3]`, `capacity_excess[d2,p3,>40]`), so a
+solution can be explained term by term.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from .indexed_problem import IndexedProblem, State
+
+if TYPE_CHECKING:
+    from .sub_model import FreeCourse
+
+LectureVars = dict[tuple[int, int], cp_model.IntVar]  # (course, period) -> lecture held
+RoomVars = dict[tuple[int, int, int], cp_model.IntVar]  # (course, period, room) -> held there
+FreeCourses = dict[int, "FreeCourse"]
+
+
+def room_cost_terms(comp: IndexedProblem, u: RoomVars) -> list:
+    """Capacity (and, where soft, suitability) of each room choice."""
+    return [comp.room_cost[c][r] * v for (c, t, r), v in u.items() if comp.room_cost[c][r]]
+
+
+def stability_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, u: RoomVars, free: FreeCourses, fixed: State
+) -> list:
+    """One unit per room a free course uses beyond the rooms its fixed lectures use."""
+    if not comp.w_stab:
+        return []
+    terms = []
+    by_cr: dict[tuple[int, int], list] = {}
+    for (c, _t, r), v in u.items():
+        by_cr.setdefault((c, r), []).append(v)
+    for c in free:
+        used_fixed = {r for _, r in fixed[c]}
+        for r in range(comp.R):
+            vs = by_cr.get((c, r))
+            if not vs or r in used_fixed:
+                continue
+            used = m.new_bool_var(f"room_used[{comp.course_ids[c]},{comp.room_ids[r]}]")
+            for v in vs:
+                m.add_implication(v, used)
+            terms.append(comp.w_stab * used)
+    return terms
+
+
+def min_days_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars, free: FreeCourses, fixed: State
+) -> list:
+    """Working days each free course misses below its minimum."""
+    if not comp.w_days:
+        return []
+    terms = []
+    for c, fc in free.items():
+        fixed_days = {t // comp.P for t, _ in fixed[c]}
+        need = comp.min_days[c] - len(fixed_days)
+        if need <= 0:
+            continue
+        by_day: dict[int, list] = {}
+        for t in fc.periods:
+            d = t // comp.P
+            if d not in fixed_days:
+                by_day.setdefault(d, []).append(x[c, t])
+        day_vars = []
+        for d, vs in by_day.items():
+            dv = m.new_bool_var(f"works[{comp.course_ids[c]},d{d}]")
+            m.add(dv <= sum(vs))
+            day_vars.append(dv)
+        missing = m.new_int_var(0, need, f"min_days_missing[{comp.course_ids[c]}]")
+        m.add(missing >= need - sum(day_vars))
+        terms.append(comp.w_days * missing)
+    return terms
+
+
+def isolated_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars, free: FreeCourses, fixed: State
+) -> list:
+    """Isolated lectures of the curricula of the free courses (no lecture of the curriculum in
+    the period before or after, the same day)."""
+    if not comp.w_iso:
+        return []
+    terms = []
+    P = comp.P
+    for q in sorted({q for c in free for q in comp.course_curricula[c]}):
+        const, var = _curriculum_occupation(comp, q, x, free, fixed)
+        for t in range(comp.T):
+            if not var[t] and not const[t]:
+                continue
+            nbrs = [s for s in (t - 1, t + 1) if 0 <= s < comp.T and s // P == t // P]
+            if not var[t] and all(not var[s] for s in nbrs):
+                continue  # constant, not part of the sub-objective
+            if any(const[s] for s in nbrs):
+                continue  # a fixed neighbour: never isolated
+            occ = const[t] + sum(var[t])
+            # A fixed lecture is isolated unless a free neighbour lands next to it; it costs
+            # once per fixed lecture there.
+            iso = m.new_bool_var(f"isolated[{comp.curriculum_ids[q]},d{t // P},p{t % P}]")
+            m.add(iso >= occ - sum(v for s in nbrs for v in var[s]))
+            terms.append(comp.w_iso * (const[t] or 1) * iso)
+    return terms
+
+
+def _curriculum_occupation(
+    comp: IndexedProblem, q: int, x: LectureVars, free: FreeCourses, fixed: State
+) -> tuple[list[int], list[list]]:
+    """Per period: the fixed lectures of curriculum q there, and the variables of its free ones."""
+    const = [0] * comp.T
+    var: list[list] = [[] for _ in range(comp.T)]
+    for c in comp.curricula[q]:
+        for t, _ in fixed[c]:
+            const[t] += 1
+        if c in free:
+            for t in free[c].periods:
+                var[t].append(x[c, t])
+    return const, var
+
+
+def capacity_relaxation_terms(m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars) -> list:
+    """Lower bound of the room-capacity cost in the periods-only model: for each period and
+    each room capacity level k, the courses with more than k students beyond the number of
+    rooms larger than k must sit in rooms of at most k seats, each paying at least 1 per level
+    (the sum over levels never exceeds the true capacity cost)."""
+    if not comp.w_cap:
+        return []
+    terms = []
+    for k in sorted(set(comp.capacity)):
+        big_rooms = sum(1 for cap in comp.capacity if cap > k)
+        courses = [c for c in range(comp.C) if comp.students[c] > k]
+        if len(courses) <= big_rooms:
+            continue
+        for t in range(comp.T):
+            vs = [x[c, t] for c in courses if (c, t) in x]
+            if len(vs) <= big_rooms:
+                continue
+            ex = m.new_int_var(0, len(vs) - big_rooms, f"capacity_excess[{comp.tname(t)},>{k}]")
+            m.add(ex >= sum(vs) - big_rooms)
+            terms.append(comp.w_cap * ex)
+    return terms

@@ -1,0 +1,1 @@
+"""Command line and benchmarks of the timetabling core (apart from the solver itself)."""

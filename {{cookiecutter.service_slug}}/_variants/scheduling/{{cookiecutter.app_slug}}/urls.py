@@ -1,0 +1,28 @@
+"""Routes of the scheduler's web pages (the REST API's routes are in api_urls.py)."""
+
+from django.urls import path
+
+from .web import problem_views, run_views, timetable_views
+
+app_name = "{{ cookiecutter.app_slug }}"
+urlpatterns = [
+    path("", problem_views.problem_list_page, name="problem-list"),
+    path("problems/<int:problem_id>/", problem_views.problem_detail_page, name="problem-detail"),
+    path(
+        "problems/<int:problem_id>/generate/",
+        run_views.problem_generate_page,
+        name="problem-generate",
+    ),
+    path(
+        "problems/<int:problem_id>/history/",
+        problem_views.problem_history_page,
+        name="problem-history",
+    ),
+    path("problems/<int:problem_id>/diff/", timetable_views.problem_diff_page, name="problem-diff"),
+    path("revisions/<int:revision_id>/", timetable_views.revision_grid_page, name="revision-grid"),
+    path("revisions/<int:revision_id>/move/", timetable_views.revision_move, name="revision-move"),
+    path("revisions/<int:revision_id>/pin/", timetable_views.revision_pin, name="revision-pin"),
+    path("runs/<int:run_id>/", run_views.run_detail_page, name="run-detail"),
+    path("runs/<int:run_id>/status/", run_views.run_status, name="run-status"),
+    path("runs/<int:run_id>/cancel/", run_views.run_cancel_view, name="run-cancel"),
+]

@@ -1,0 +1,156 @@
+"""Forms of the scheduler's pages: they validate input, services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from ..lectures import Lecture
+from ..models import Revision
+from ..timetabling import day_name
+from ..timetabling.formulations import generation_formulations
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python: hundreds of options without a template render for each."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) in chosen else "", label)
+                for v, label in self.choices
+            ),
+        )
+        final = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+class ProblemImportForm(forms.Form):
+    file = forms.FileField(
+        label="Problem file",
+        help_text="An ITC-2007 .ctt file, or an extended .ectt file.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ctt,.ectt,text/plain"}),
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        required=False,
+        help_text="Optional; the file's own name by default.",
+    )
+
+
+class GenerateForm(forms.Form):
+    formulation = forms.ChoiceField(
+        label="Formulation",
+        choices=[(f, f) for f in generation_formulations()],
+        initial="UD2",
+        help_text="The ITC-2007 cost weights to optimise (UD2 is the competition's).",
+    )
+    time_limit = forms.IntegerField(
+        label="Time limit (seconds)", min_value=1, initial=30, help_text="The solver's budget."
+    )
+    seed = forms.IntegerField(label="Seed", min_value=0, max_value=2**31 - 1, initial=0)
+    base_revision = forms.ModelChoiceField(
+        label="Base revision",
+        queryset=Revision.objects.none(),
+        required=False,
+        empty_label="None: start from scratch",
+        help_text="Its pinned lectures are kept; with a weight, changes to it cost extra.",
+    )
+    min_change_weight = forms.IntegerField(
+        label="Minimal-change weight",
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text="Cost of each lecture moved away from the base revision (needs a base).",
+    )
+
+    def __init__(self, *args: Any, problem: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.SCHEDULING_MAX_TIME_LIMIT
+        time_limit = self.fields["time_limit"]
+        time_limit.max_value = limit
+        time_limit.validators.append(MaxValueValidator(limit))
+        time_limit.widget.attrs["max"] = limit
+        revisions = Revision.objects.filter(problem=problem).order_by("-number")
+        self.fields["base_revision"].queryset = revisions
+        self.fields["base_revision"].label_from_instance = lambda r: (
+            f"#{r.number} ({r.origin}, cost {r.total_cost}"
+            + (f", {r.hard_violations} hard" if r.hard_violations else "")
+            + ")"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("min_change_weight") and not data.get("base_revision"):
+            self.add_error("min_change_weight", "A minimal-change weight needs a base revision.")
+        return data
+
+
+class MoveForm(forms.Form):
+    """The keyboard way to move a lecture (drag and drop posts the same fields)."""
+
+    lecture = forms.ChoiceField(label="Lecture", widget=FastSelect)
+    day = forms.TypedChoiceField(label="Day", coerce=int, widget=FastSelect)
+    period = forms.TypedChoiceField(label="Period", coerce=int, widget=FastSelect)
+    room = forms.ChoiceField(label="Room", required=False, widget=FastSelect)
+    note = forms.CharField(label="Note", max_length=500, required=False)
+
+    def __init__(self, *args: Any, problem: Any, lectures: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = problem.days
+        self.fields["lecture"].choices = [
+            (
+                lec.key,
+                f"{lec.course} · {day_name(lec.day, days)} period {lec.period} · room {lec.room}"
+                + (" (pinned)" if lec.pinned else ""),
+            )
+            for lec in lectures
+        ]
+        self.fields["day"].choices = [(d, day_name(d, days)) for d in range(days)]
+        self.fields["period"].choices = [(p, f"Period {p}") for p in range(problem.periods_per_day)]
+        self.fields["room"].choices = [("", "Keep its room")] + [
+            (r.id, f"{r.id} ({r.capacity} seats)") for r in problem.rooms
+        ]
+
+    def clean_lecture(self) -> Lecture:
+        return _lecture(self.cleaned_data["lecture"], "Choose a lecture.")
+
+
+class PinForm(forms.Form):
+    lecture = forms.CharField(label="Lecture")
+    pinned = forms.TypedChoiceField(
+        label="Pinned", choices=[("1", "Pin"), ("0", "Unpin")], coerce=lambda v: v == "1"
+    )
+
+    def clean_lecture(self) -> Lecture:
+        return _lecture(self.cleaned_data["lecture"], "Unknown lecture.")
+
+
+def _lecture(key: str, error: str) -> Lecture:
+    """The lecture a form's `lecture` field names (its key), or the error."""
+    lecture = Lecture.from_key(key)
+    if lecture is None:
+        raise forms.ValidationError(error)
+    return lecture
+
+
+class DiffForm(forms.Form):
+    against = forms.ModelChoiceField(label="Compare", queryset=Revision.objects.none())
+    revision = forms.ModelChoiceField(label="with", queryset=Revision.objects.none())
+
+    def __init__(self, *args: Any, problem: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        revisions = Revision.objects.filter(problem=problem).order_by("-number")
+        for name in ("against", "revision"):
+            self.fields[name].queryset = revisions
+            self.fields[name].label_from_instance = lambda r: f"#{r.number} ({r.origin})"

@@ -1,0 +1,101 @@
+"""Pages of problems: the list with the import form, a problem's summary, and its history of
+revisions with their cost chart."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_http_methods
+
+from core.exceptions import ApplicationError
+
+from ..selectors.problems import course_list, curriculum_list, problem_list, room_list
+from ..selectors.revisions import revision_list
+from ..selectors.runs import run_list
+from ..services.problems import problem_import
+from ..timetabling import day_name
+from .common import page_url, problem_or_404, render_page, require_scheduler
+from .forms import DiffForm, ProblemImportForm
+from .history import cost_chart
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_list_page(request: HttpRequest) -> HttpResponse:
+    form = ProblemImportForm()
+    status = 200
+    if request.method == "POST":
+        require_scheduler(request)
+        form = ProblemImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                problem = problem_import(
+                    file=upload.read(),
+                    name=form.cleaned_data["name"],
+                    filename=upload.name,
+                    created_by=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(
+                    request, f"Imported {problem.name}: generate a timetable when ready."
+                )
+                return HttpResponseRedirect(page_url("problem-detail", problem.pk))
+        status = 400
+    return render_page(
+        request,
+        "problem_list.html",
+        {"problems": list(problem_list()), "form": form},
+        status=status,
+    )
+
+
+@login_required
+def problem_detail_page(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = problem_or_404(problem_id)
+    courses = list(course_list(problem=problem))
+    unavailable = Counter(
+        (u.day, u.period) for course in courses for u in course.unavailability.all()
+    )
+    days = [day_name(d, problem.days) for d in range(problem.days)]
+    matrix = [
+        (p, [unavailable.get((d, p), 0) for d in range(problem.days)])
+        for p in range(problem.periods_per_day)
+    ]
+    return render_page(
+        request,
+        "problem_detail.html",
+        {
+            "problem": problem,
+            "courses": courses,
+            "rooms": list(room_list(problem=problem)),
+            "curricula": list(curriculum_list(problem=problem)),
+            "periods": problem.days * problem.periods_per_day,
+            "unavailability_count": sum(unavailable.values()),
+            "days": days,
+            "unavailability_matrix": matrix,
+            "runs": list(run_list(problem=problem)[:10]),
+        },
+    )
+
+
+@login_required
+def problem_history_page(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = problem_or_404(problem_id)
+    revisions = list(revision_list(problem=problem))
+    chart = cost_chart(
+        [(f"#{r.number}", r.total_cost, r.hard_violations == 0) for r in reversed(revisions)]
+    )
+    form = DiffForm(problem=problem)
+    if len(revisions) >= 2:
+        form.initial = {"against": revisions[1].pk, "revision": revisions[0].pk}
+    return render_page(
+        request,
+        "history.html",
+        {"problem": problem, "revisions": revisions, "chart": chart, "diff_form": form},
+    )

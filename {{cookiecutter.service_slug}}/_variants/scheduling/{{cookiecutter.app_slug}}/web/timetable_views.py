@@ -1,0 +1,203 @@
+"""Pages of one timetable: the grid of a revision (one curriculum, teacher or room at a time),
+its edits (move, pin), and the comparison of two revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError, ConflictError
+
+from ..lectures import Move, Pin, Slot
+from ..models import Revision
+from ..permissions import user_is_scheduler
+from ..selectors.problems import problem_to_core
+from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
+from ..services.revisions import revision_create_edited
+from ..timetabling import day_name
+from .common import (
+    export_links,
+    grid_url,
+    page_url,
+    problem_or_404,
+    render_page,
+    require_scheduler,
+    revision_or_404,
+    wants_json,
+)
+from .forms import DiffForm, MoveForm, PinForm
+from .grid import grid_build, view_choices, view_parse
+from .history import diff_changes
+
+
+@login_required
+def revision_grid_page(request: HttpRequest, revision_id: int) -> HttpResponse:
+    revision = revision_or_404(revision_id)
+    return _grid_response(request, revision)
+
+
+def _grid_response(
+    request: HttpRequest,
+    revision: Revision,
+    *,
+    against: Revision | None = None,
+    template: str = "grid.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    problem = problem_to_core(problem=revision.problem)
+    kind, key = view_parse(request.GET.get("show"), problem)
+    show = f"{kind}:{key}"
+    lectures, verification = revision_verification(revision=revision)
+    diff = revision_diff(revision=revision, against=against) if against is not None else None
+    grid = grid_build(
+        problem=problem,
+        lectures=lectures,
+        verification=verification,
+        view=kind,
+        key=key,
+        diff=diff,
+    )
+    latest_id = revision_latest_id(problem_id=revision.problem_id)
+    is_latest = latest_id == revision.pk
+    editable = against is None and is_latest and user_is_scheduler(request.user)
+    context = {
+        "revision": revision,
+        "problem": revision.problem,
+        "grid": grid,
+        "show": show,
+        "view_choices": view_choices(problem),
+        "verification": verification,
+        "components": verification.components,
+        "is_latest": is_latest,
+        "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
+        "editable": editable,
+        "move_form": (
+            MoveForm(problem=problem, lectures=grid.lectures, auto_id="move_%s")
+            if editable
+            else None
+        ),
+        "exports": export_links(revision, kind, key),
+        "diff": diff,
+        "changes": diff_changes(diff, days=problem.days) if diff else [],
+        "against": against,
+    }
+    context.update(extra or {})
+    return render_page(request, template, context)
+
+
+def _edit_result(
+    request: HttpRequest,
+    revision: Revision,
+    *,
+    moves: Sequence[Move] = (),
+    pins: Sequence[Pin] = (),
+    note: str = "",
+) -> HttpResponse:
+    show = request.POST.get("show", "")
+    try:
+        new = revision_create_edited(
+            base=revision, moves=moves, pins=pins, author=request.user, note=note
+        )
+    except ConflictError as exc:
+        message = (
+            f"Not saved: revision #{revision.number} is no longer the latest, someone saved a "
+            "newer revision meanwhile. Open the latest revision and make the change again."
+        )
+        latest = exc.extra.get("latest_revision")
+        return _edit_failure(request, revision, message, 409, show, latest)
+    except ApplicationError as exc:
+        return _edit_failure(request, revision, f"Not saved: {exc.message}", 400, show, None)
+    delta = new.total_cost - revision.total_cost
+    summary = (
+        f"Saved revision #{new.number}: {new.hard_violations} hard violation"
+        f"{'' if new.hard_violations == 1 else 's'}, total cost {new.total_cost} ({delta:+d})."
+    )
+    messages.success(request, summary)
+    url = grid_url(new.pk, show)
+    if wants_json(request):
+        return JsonResponse({"redirect": url, "message": summary, "revision": new.pk})
+    return HttpResponseRedirect(url)
+
+
+def _edit_failure(
+    request: HttpRequest,
+    revision: Revision,
+    message: str,
+    status: int,
+    show: str,
+    latest: int | None,
+) -> HttpResponse:
+    latest_url = grid_url(latest, show) if latest else ""
+    if wants_json(request):
+        return JsonResponse({"error": message, "latest_url": latest_url}, status=status)
+    messages.error(request, message)
+    return HttpResponseRedirect(grid_url(revision.pk, show))
+
+
+@login_required
+@require_POST
+def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
+    require_scheduler(request)
+    revision = revision_or_404(revision_id)
+    problem = problem_to_core(problem=revision.problem)
+    lectures, _ = revision_verification(revision=revision)
+    form = MoveForm(request.POST, problem=problem, lectures=lectures)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"
+            for name, errs in form.errors.items()
+        )
+        return _edit_failure(
+            request, revision, f"Not saved: {errors}", 400, request.POST.get("show", ""), None
+        )
+    lecture = form.cleaned_data["lecture"]
+    target = Slot(form.cleaned_data["day"], form.cleaned_data["period"], form.cleaned_data["room"])
+    move = Move(lecture.course, lecture.slot, target)
+    note = form.cleaned_data["note"] or (
+        f"Moved {lecture.course} to {day_name(target.day, problem.days)} period {target.period}"
+        + (f", room {target.room}" if target.room else "")
+    )
+    return _edit_result(request, revision, moves=[move], note=note)
+
+
+@login_required
+@require_POST
+def revision_pin(request: HttpRequest, revision_id: int) -> HttpResponse:
+    require_scheduler(request)
+    revision = revision_or_404(revision_id)
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        show = request.POST.get("show", "")
+        return _edit_failure(request, revision, "Not saved: unknown lecture.", 400, show, None)
+    lecture = form.cleaned_data["lecture"]
+    pinned = form.cleaned_data["pinned"]
+    when = f"{day_name(lecture.day, revision.problem.days)} period {lecture.period}"
+    note = f"{'Pinned' if pinned else 'Unpinned'} {lecture.course} on {when}"
+    pin = Pin(lecture.course, lecture.slot, pinned)
+    return _edit_result(request, revision, pins=[pin], note=note)
+
+
+@login_required
+def problem_diff_page(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = problem_or_404(problem_id)
+    form = DiffForm(request.GET, problem=problem)
+    if not form.is_valid():
+        messages.error(request, "Choose two revisions of this problem to compare.")
+        return HttpResponseRedirect(page_url("problem-history", problem.pk))
+    against, revision = form.cleaned_data["against"], form.cleaned_data["revision"]
+    revision = revision_or_404(revision.pk)
+    return _grid_response(
+        request,
+        revision,
+        against=revision_or_404(against.pk),
+        template="diff.html",
+        extra={
+            "diff_form": form,
+            "keep_params": [("against", against.pk), ("revision", revision.pk)],
+        },
+    )

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/admin.py" %}{% else %}{% include "lean/admin.py" %}{% endif %}

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/api_urls.py" %}{% else %}{% include "lean/api_urls.py" %}{% endif %}

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/apis.py" %}{% else %}{% include "lean/apis.py" %}{% endif %}

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/migrations/0001_initial.py" %}{% else %}{% include "lean/migrations/0001_initial.py" %}{% endif %}

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/models.py" %}{% else %}{% include "lean/models.py" %}{% endif %}

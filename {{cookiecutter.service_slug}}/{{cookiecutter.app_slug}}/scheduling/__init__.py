@@ -1,1 +1,0 @@
-"""Scheduling-only helpers of the app: permissions and exports."""

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/selectors.py" %}{% else %}{% include "lean/selectors.py" %}{% endif %}

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/services.py" %}{% else %}{% include "lean/services.py" %}{% endif %}

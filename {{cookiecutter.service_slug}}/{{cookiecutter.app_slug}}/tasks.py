@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/tasks.py" %}{% else %}{% include "lean/tasks.py" %}{% endif %}

@@ -1,9 +1,0 @@
-import pytest
-
-from ...timetabling.generator_anneal import warm_up
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_annealer() -> None:
-    """Compile the annealing kernel once, so no solve's time limit pays for it."""
-    warm_up()

@@ -1,1 +1,0 @@
-{% if cookiecutter.scheduling_domain == "yes" %}{% include "scheduling/urls.py" %}{% else %}{% include "lean/urls.py" %}{% endif %}
