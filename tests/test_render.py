@@ -12,6 +12,7 @@ from cookiecutter.main import cookiecutter
 from .bakery import bake
 
 JINJA_LEFTOVER = re.compile(r"\{\{\s*cookiecutter\.|\{%-?\s*(if|for|set|endif|endfor|raw|endraw)\b")
+JINJA_RAW = re.compile(r"\{%-?\s*(raw|endraw)\b")
 TEXT_SUFFIXES = {
     ".py",
     ".md",
@@ -57,8 +58,11 @@ def assert_fully_rendered(project: Path) -> None:
     leftovers = []
     for path in text_files(project):
         text = path.read_text(encoding="utf-8")
-        # Django templates legitimately use {% if %}; "{{ cookiecutter." is a leftover anywhere.
-        jinja_tag = JINJA_LEFTOVER.search(text) and path.suffix != ".html"
+        # Django templates legitimately use {% if %}, not {% raw %}; "{{ cookiecutter." is a
+        # leftover anywhere.
+        jinja_tag = (
+            JINJA_RAW.search(text) if path.suffix == ".html" else JINJA_LEFTOVER.search(text)
+        )
         if ("cookiecutter." in text and "{{" in text) or jinja_tag:
             leftovers.append(str(path))
     assert not leftovers, f"unrendered Jinja in {leftovers}"
