@@ -21,11 +21,12 @@ class Command(BaseCommand):
                 connection.close()
                 connection.ensure_connection()
             except OperationalError as error:
-                if time.monotonic() + interval > deadline:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     raise CommandError(
                         f"database not reachable after {timeout:g}s: {error.args[-1]}"
                     ) from None
-                time.sleep(interval)
+                time.sleep(min(interval, remaining))
             else:
                 self.stdout.write(f"database ready ({connection.vendor})")
                 return

@@ -32,7 +32,9 @@ __all__ = [
 def __getattr__(name: str):
     """The generator's public names (`solve`, `feasibility_check`, ...), imported on first use:
     reading and verifying timetables never loads OR-Tools."""
-    if name.startswith("__"):  # dunder lookups (by inspect, pickle...) need no OR-Tools
+    # Dunder lookups (by inspect, pickle...) need no OR-Tools; and `from . import generator`
+    # asks this function for "generator" before it imports the subpackage.
+    if name.startswith("__") or name == "generator":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from . import generator
 
