@@ -28,9 +28,7 @@ from .indexed_problem import IndexedProblem, State
 # otherwise be counted up and down, with atomic operations, on each call of a helper, which
 # was most of a move's time. The kernel allocates nothing and its arrays live as long as the
 # chain that passes them, so nothing needs counting. The helpers are inlined into the kernel.
-# Together, about three times as many moves per second (docs/timetabling.md). The loop of
-# `_kernel` stays one function: the helpers are inlined into it, so it reads long but runs as
-# one; splitting the loop itself would leave compiled code on every move.
+# Together, about three times as many moves per second (docs/timetabling.md).
 _entry_jit = njit(cache=True, nogil=True, _nrt=False)  # called from Python
 _helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")
 
