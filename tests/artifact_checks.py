@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 
 TESTS = Path(__file__).resolve().parent
-HADOLINT_CONFIG = TESTS / "hadolint.yaml"
 BUILDSPEC_SCHEMA = TESTS / "schemas" / "buildspec.schema.json"
 BIN = Path(sys.executable).parent
 
@@ -63,8 +62,9 @@ def run_tool(
     )  # fmt: skip
 
 
-def hadolint(dockerfile: Path) -> subprocess.CompletedProcess:
-    return run_tool([tool("hadolint"), "--no-color", "--config", HADOLINT_CONFIG, dockerfile])
+def hadolint(dockerfile: Path, config: Path) -> subprocess.CompletedProcess:
+    """hadolint with the render's own settings (its .hadolint.yaml)."""
+    return run_tool([tool("hadolint"), "--no-color", "--config", config, dockerfile])
 
 
 def shellcheck(script: Path, *, shell: str | None = None) -> subprocess.CompletedProcess:
@@ -403,3 +403,36 @@ def latest_tag_errors(project: Path) -> list[str]:
             if re.search(r":latest\b", line) and not line.lstrip().startswith("#"):
                 errors.append(f"{path.name}:{number}: mentions the latest tag: {line.strip()}")
     return errors
+
+
+def pip_commands(dockerfile_text: str) -> list[str]:
+    """Each pip command of the Dockerfile's RUN instructions, continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", dockerfile_text)
+    commands = []
+    for line in joined.splitlines():
+        if re.match(r"\s*RUN\b", line):
+            commands += [c.strip() for c in re.split(r"&&|;", line) if re.search(r"\bpip\b", c)]
+    return commands
+
+
+def pip_hash_problems(dockerfile_text: str) -> list[str]:
+    """The image's rule for hashed locks: whatever pip fetches from the index is checked against
+    the locks' hashes; whatever it installs without the index is the builder's own wheels."""
+    problems = []
+    for command in pip_commands(dockerfile_text):
+        if "--no-index" in command:
+            if " -r " in command or "--no-deps" not in command or ".whl" not in command:
+                problems.append(f"not the builder's wheels alone: {command}")
+        elif "--require-hashes" not in command:
+            problems.append(f"an index download without --require-hashes: {command}")
+    return problems
+
+
+def unhashed_requirements(lock: Path) -> list[str]:
+    """Pinned requirements of a lock that carry no --hash (a hashed lock has none)."""
+    text = re.sub(r"\\\n\s*", " ", lock.read_text(encoding="utf-8"))
+    return [
+        line.split()[0]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith(("#", "-")) and "--hash=sha256:" not in line
+    ]

@@ -63,6 +63,7 @@ def project_python(project: Path) -> Path:
                 "pip",
                 "install",
                 "--quiet",
+                "--require-hashes",
                 "--python",
                 str(python),
                 *(arg for lock in locks(project) for arg in ("-r", str(lock))),
@@ -97,7 +98,12 @@ def service_env(tag: str, redis_db: int) -> dict[str, str]:
 
 
 def run(
-    args: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 900
+    args: list[str | Path],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a command in a generated project with a clean, explicit environment."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
@@ -110,4 +116,5 @@ def run(
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=stdin,
     )

@@ -65,7 +65,7 @@ def output(result) -> str:
 
 # --- Dockerfile --------------------------------------------------------------------------------
 def test_dockerfile_passes_hadolint(project: Path):
-    result = checks.hadolint(project / "Dockerfile")
+    result = checks.hadolint(project / "Dockerfile", project / ".hadolint.yaml")
     assert result.returncode == 0, output(result)
 
 
@@ -88,6 +88,33 @@ def test_dockerfile_is_multi_stage_non_root_and_probed(project: Path):
     assert f"{slug(project)}.environments.production" in runtime
     dockerignore = (project / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", ".git", ".venv"} <= set(dockerignore)
+
+
+def test_index_downloads_are_hash_checked_and_locks_carry_hashes(project: Path):
+    text = (project / "Dockerfile").read_text(encoding="utf-8")
+    assert len(checks.pip_commands(text)) >= 3
+    assert checks.pip_hash_problems(text) == []
+    for lock in ("base", "app", "test"):
+        path = project / "requirements" / f"{lock}.txt"
+        assert "--hash=sha256:" in path.read_text(encoding="utf-8") or lock == "app"
+        assert checks.unhashed_requirements(path) == [], lock
+    assert "--require-hashes" in (project / "Makefile").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "pip wheel --require-hashes --wheel-dir /wheels/runtime",
+            "pip wheel --wheel-dir /wheels/runtime",
+        ),
+        ("--no-deps /wheels/runtime/*.whl", "-r requirements/base.txt"),
+    ],
+)
+def test_the_hash_rule_catches_a_broken_dockerfile(default: Path, old: str, new: str):
+    text = (default / "Dockerfile").read_text(encoding="utf-8")
+    assert old in text
+    assert checks.pip_hash_problems(text.replace(old, new, 1))
 
 
 def test_gunicorn_settings_come_from_the_environment(project: Path, monkeypatch):
@@ -243,7 +270,7 @@ def test_no_image_uses_latest(project: Path):
 )
 def test_hadolint_catches_a_broken_dockerfile(default: Path, tmp_path: Path, old, new, rule):
     broken = broken_copy(tmp_path, default / "Dockerfile", old, new)
-    result = checks.hadolint(broken)
+    result = checks.hadolint(broken, default / ".hadolint.yaml")
     assert result.returncode != 0 and rule in result.stdout, output(result)
 
 

@@ -1,6 +1,12 @@
 """Run each generated project's own checks and tests, on SQLite and on MariaDB + Redis."""
 
+import os
+import pty
+import select
+import shutil
 import subprocess
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -90,3 +96,79 @@ def test_deploy_checks_pass_with_production_settings(which: str, request: pytest
             env=env,
         )
     )
+
+
+def pre_commit(project: Path, home: Path) -> subprocess.CompletedProcess:
+    return run(
+        [project / ".venv" / "bin" / "pre-commit", "run", "--all-files"],
+        cwd=project,
+        env={"PRE_COMMIT_HOME": str(home)},
+    )
+
+
+@pytest.mark.parametrize("which", ["default_project", "lean_project"])
+def test_pre_commit_passes_on_a_fresh_render_and_catches_a_fault(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+):
+    """Local hooks only, with the render's own tools: no network. A file with a trailing blank
+    proves the hooks can fail."""
+    source = request.getfixturevalue(which)
+    venv = project_python(source).parent.parent
+    project = tmp_path / source.name
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns(".venv", "*.sqlite3"))
+    (project / ".venv").symlink_to(venv)
+    for args in (["init", "-q"], ["add", "-A"]):
+        assert_ok(run(["git", *args], cwd=project))
+    assert_ok(pre_commit(project, tmp_path / "pre-commit"))
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "trailing blank \n", encoding="utf-8")
+    failed = pre_commit(project, tmp_path / "pre-commit")
+    assert failed.returncode != 0 and "no trailing whitespace" in failed.stdout
+
+
+def in_a_terminal(args: list[str], *, cwd: Path, typed: str, until: str) -> str:
+    """Run `args` on a pseudo-terminal (an interactive shell only starts on one), type `typed`
+    and return what it printed once `until` shows (or after 60 s)."""
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    process = subprocess.Popen(
+        args, cwd=cwd, env={**env, "TERM": "dumb"}, stdin=follower, stdout=follower,
+        stderr=follower, start_new_session=True,
+    )  # fmt: skip
+    os.close(follower)
+    output, deadline, sent = b"", time.monotonic() + 60, False
+    try:
+        while until.encode() not in output and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.5)
+            if ready:
+                output += os.read(leader, 65536)
+            if not sent and b"objects imported" in output:
+                os.write(leader, typed.encode())
+                sent = True
+    finally:
+        process.kill()
+        process.wait()
+        os.close(leader)
+    return output.decode(errors="replace")
+
+
+@pytest.mark.parametrize("which", ["default_project", "lean_project"])
+def test_make_validate_and_make_shell(which: str, request: pytest.FixtureRequest):
+    """The build and deploy files pass the render's own validators (as its CI runs them), and
+    `make shell` is IPython with Django set up."""
+    project = request.getfixturevalue(which)
+    venv = project_python(project).parent.parent
+    assert_ok(run(["make", "--no-print-directory", "validate", f"VENV={venv}"], cwd=project))
+    name = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["service"]["name"]
+    typed = (
+        "from django.conf import settings; "
+        "print(type(get_ipython()).__name__, '|', settings.SERVICE_NAME)\r"
+    )
+    expected = f"TerminalInteractiveShell | {name}"
+    shown = in_a_terminal(
+        ["make", "--no-print-directory", "shell", f"VENV={venv}"],
+        cwd=project,
+        typed=typed,
+        until=expected,
+    )
+    assert expected in shown, shown

@@ -39,7 +39,7 @@ def remembered(key: str, compute: Callable[[], T], seconds: int) -> T:
 
 
 def problem_key(problem: Problem) -> str:
-    return f"scheduling:core:{problem.pk}:{problem.version}:{problem.created_at.timestamp()}"
+    return f"scheduling:core:{problem.pk}:{problem.version}:{_stamp(problem.created_at)}"
 
 
 def _stamp(created_at: datetime) -> int:
