@@ -78,6 +78,30 @@ def test_migrations_schema_and_import_contracts(which: str, request: pytest.Fixt
     assert_ok(run([python.parent / "lint-imports"], cwd=project, env=env))
 
 
+@pytest.mark.parametrize("which", ["default_project", "lean_project", "planner_project"])
+def test_types_check_strictly_and_the_check_can_fail(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+):
+    """mypy passes on every render; in a copy, an unannotated function in core/ and an ignore
+    without an error code each fail it."""
+    source = request.getfixturevalue(which)
+    mypy = project_python(source).parent / "mypy"
+    env = settings_env(source, "test")
+    clean = run([mypy, "."], cwd=source, env=env)
+    assert_ok(clean)
+    assert "Success: no issues found" in clean.stdout
+    project = tmp_path / source.name
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns(".venv", ".mypy_cache"))
+    (project / "core" / "loose.py").write_text(
+        'def untyped(value):\n    return value\n\n\ncount: int = "one"  # type: ignore\n',
+        encoding="utf-8",
+    )
+    broken = run([mypy, "."], cwd=project, env=env)
+    assert broken.returncode != 0
+    assert "core/loose.py:1: error" in broken.stdout and "[no-untyped-def]" in broken.stdout
+    assert "[ignore-without-code]" in broken.stdout
+
+
 @pytest.mark.parametrize("which", ["default_project", "lean_project"])
 def test_deploy_checks_pass_with_production_settings(which: str, request: pytest.FixtureRequest):
     project = request.getfixturevalue(which)

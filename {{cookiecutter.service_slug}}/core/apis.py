@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -10,13 +12,13 @@ from .selectors import heartbeat_get
 from .services import heartbeat_create
 
 
-class HeartbeatOutput(serializers.ModelSerializer):
+class HeartbeatOutput(serializers.ModelSerializer[Heartbeat]):
     class Meta:
         model = Heartbeat
         fields = ["id", "message", "request_id", "created_at", "processed_at", "processed_by"]
 
 
-class HeartbeatInput(serializers.Serializer):
+class HeartbeatInput(serializers.Serializer[Any]):
     message = serializers.CharField(max_length=200)
 
 

@@ -11,7 +11,7 @@ _tokens: dict[str, Any] = {}
 
 
 @signals.before_task_publish.connect
-def add_request_id(headers: dict | None = None, **_kwargs: Any) -> None:
+def add_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
     if headers is not None and HEADER not in headers:
         headers[HEADER] = current_request_id()
 

@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler
 class ApplicationError(Exception):
     """A business-rule failure raised by services; the API turns it into its status code."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
     def __init__(
@@ -62,10 +62,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None  # unexpected: Django's 500 handling and logging take over
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", "The request is not valid.", {"fields": detail})
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", "The request is not valid.", {"fields": fields})
     else:
-        detail = getattr(exc, "detail", "")
-        code = detail.code if hasattr(detail, "code") else getattr(exc, "default_code", "error")
+        detail: object = exc.detail if isinstance(exc, exceptions.APIException) else ""
+        code = getattr(detail, "code", getattr(exc, "default_code", "error"))
         response.data = error_body(str(code), str(detail))
     return response

@@ -7,6 +7,7 @@ Served by a middleware placed first, so a load balancer probing with a bare IP a
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -38,8 +39,8 @@ def check_broker() -> str | None:
     return None
 
 
-def readiness() -> tuple[int, dict]:
-    checks: dict[str, dict] = {}
+def readiness() -> tuple[int, dict[str, Any]]:
+    checks: dict[str, dict[str, Any]] = {}
     for name, check in (("database", check_database), ("broker", check_broker)):
         started = time.monotonic()
         try:

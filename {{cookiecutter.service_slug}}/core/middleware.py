@@ -16,9 +16,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = set_request_id(request.headers.get(HEADER))
         try:
-            request.request_id = current_request_id()
             response = self.get_response(request)
-            response[HEADER] = request.request_id
+            response[HEADER] = current_request_id()
             return response
         finally:
             reset_request_id(token)

@@ -1,5 +1,7 @@
 """Limit/offset pages for plain APIViews, and the matching OpenAPI description."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -25,8 +27,8 @@ class BoundedPagination(LimitOffsetPagination):
 
 
 def paginated_response(
-    queryset: QuerySet,
-    serializer_class: type[serializers.BaseSerializer],
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.BaseSerializer[Any]],
     *,
     request: Request,
     view: APIView,
@@ -36,7 +38,9 @@ def paginated_response(
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-def paginated_schema(serializer_class: type[serializers.BaseSerializer]) -> serializers.Serializer:
+def paginated_schema(
+    serializer_class: type[serializers.BaseSerializer[Any]],
+) -> serializers.Serializer[Any]:
     return inline_serializer(
         name=f"Paginated{serializer_class.__name__}",
         fields={

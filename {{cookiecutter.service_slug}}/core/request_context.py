@@ -12,12 +12,12 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-def set_request_id(value: str | None) -> contextvars.Token:
+def set_request_id(value: str | None) -> contextvars.Token[str]:
     """Use `value` when it is a sane id (from a proxy or a caller), else a fresh one."""
     if not value or not VALID_ID.match(value):
         value = uuid.uuid4().hex
     return _request_id.set(value)
 
 
-def reset_request_id(token: contextvars.Token) -> None:
+def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)

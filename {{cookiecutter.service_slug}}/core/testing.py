@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework.test import APIClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def signed_in_client(user) -> APIClient:
+def signed_in_client(user: AbstractBaseUser) -> APIClient:
     """An API client authenticated as `user`, without a login round trip."""
     client = APIClient()
     client.force_authenticate(user)

@@ -7,8 +7,13 @@ removes the defaults of everything secret and stops with a message naming what i
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
+
+# Django's generic classes (ModelAdmin[Model], ...) take type arguments at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The service's name and description are defined once, in pyproject.toml.
@@ -79,7 +84,7 @@ DATABASES = {
 }
 
 
-def tune_database(database: dict) -> dict:
+def tune_database(database: dict[str, Any]) -> dict[str, Any]:
     """Persistent, health-checked connections; utf8mb4 and strict mode on MySQL."""
     database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     database["CONN_HEALTH_CHECKS"] = True
@@ -200,7 +205,7 @@ SPECTACULAR_SETTINGS = {
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="console")  # "json" in production: one object per line
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},

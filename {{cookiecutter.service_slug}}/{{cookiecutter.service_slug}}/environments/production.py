@@ -7,7 +7,7 @@ from ..settings import env
 
 
 def required(name: str) -> str:
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if not value:
         message = f"Set the {name} environment variable (production has no default)."
         raise ImproperlyConfigured(message)

@@ -1,9 +1,12 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.auth import signed_in_user
 from core.exceptions import NotFoundError
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 
@@ -12,7 +15,7 @@ from .selectors import note_get, note_list
 from .services import note_create, note_update
 
 
-class NoteOutput(serializers.ModelSerializer):
+class NoteOutput(serializers.ModelSerializer[Note]):
     created_by = serializers.CharField(source="created_by.username")
 
     class Meta:
@@ -20,12 +23,12 @@ class NoteOutput(serializers.ModelSerializer):
         fields = ["id", "title", "body", "created_by", "created_at", "updated_at"]
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteUpdateInput(serializers.Serializer):
+class NoteUpdateInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200, required=False)
     body = serializers.CharField(required=False, allow_blank=True)
 
@@ -50,7 +53,7 @@ class NoteListApi(APIView):
     def post(self, request: Request) -> Response:
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        note = note_create(created_by=request.user, **data.validated_data)
+        note = note_create(created_by=signed_in_user(request), **data.validated_data)
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 

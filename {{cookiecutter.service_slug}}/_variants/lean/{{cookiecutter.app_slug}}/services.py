@@ -1,6 +1,6 @@
 """Writes: keyword-only, typed, one verb each."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from .models import Note
@@ -8,7 +8,7 @@ from .tasks import note_index
 
 
 @transaction.atomic
-def note_create(*, title: str, body: str = "", created_by: AbstractBaseUser) -> Note:
+def note_create(*, title: str, body: str = "", created_by: User) -> Note:
     note = Note.objects.create(title=title, body=body, created_by=created_by)
     transaction.on_commit(lambda: note_index.delay(note.pk))
     return note

@@ -27,6 +27,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 APP = "{{ cookiecutter.app_slug }}"
@@ -41,8 +42,12 @@ class Client:
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
-    ) -> tuple[int, dict, bytes]:
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
         self.connection.request(
             method, path, body=body, headers={**self.headers, **(headers or {})}
         )
@@ -50,16 +55,16 @@ class Client:
         data = response.read()
         return response.status, dict(response.getheaders()), data
 
-    def json(self, method: str, path: str, payload: dict | None = None) -> dict:
+    def json(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         body = json.dumps(payload).encode() if payload is not None else None
         status, _, data = self.request(
             method, path, body, {"Content-Type": "application/json"} if body else None
         )
         if status >= 400:
             raise SystemExit(f"{method} {path}: {status} {data[:300]!r}")
-        return json.loads(data)
+        return _json_object(data)
 
-    def upload(self, path: Path) -> dict:
+    def upload(self, path: Path) -> dict[str, Any]:
         boundary = uuid.uuid4().hex
         body = (
             (
@@ -77,10 +82,17 @@ class Client:
         )
         if status != 201:
             raise SystemExit(f"upload {path.name}: {status} {data[:300]!r}")
-        return json.loads(data)
+        return _json_object(data)
 
 
-def generate(client: Client, problem_id: int, time_limit: int) -> tuple[int, dict]:
+def _json_object(data: bytes) -> dict[str, Any]:
+    value = json.loads(data)
+    if not isinstance(value, dict):
+        raise SystemExit(f"expected a JSON object, got {data[:300]!r}")
+    return value
+
+
+def generate(client: Client, problem_id: int, time_limit: int) -> tuple[int, dict[str, Any]]:
     run = client.json("POST", f"/api/v1/problems/{problem_id}/runs/", {"time_limit": time_limit})
     deadline = time.monotonic() + time_limit + 120
     while run["status"] in ("queued", "running"):

@@ -25,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "{{ cookiecutter.app_slug }}"
@@ -58,7 +59,7 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def _comp07_revision(time_limit: float):
+def _comp07_revision(time_limit: float) -> tuple[Any, Any, dict[str, str]]:
     """A scheduler, a generated comp07 revision, and the views to render (label -> `show`)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -94,7 +95,7 @@ def _comp07_revision(time_limit: float):
     return user, revision, views
 
 
-def _time_renders(user, url: str, views: dict[str, str], renders: int) -> None:
+def _time_renders(user: Any, url: str, views: dict[str, str], renders: int) -> None:
     """Median and p95 of `renders` renders of each view, warm and cold."""
     from django.core.cache import cache
     from django.test import Client

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.cache import cache
 
@@ -27,11 +27,12 @@ from .models import Problem, Revision
 PROBLEM_SECONDS = 60 * 60
 REVISION_SECONDS = 24 * 60 * 60
 T = TypeVar("T")
+Body = tuple[str, bytes]  # (ETag, JSON body) of a revision
 
 
 def remembered(key: str, compute: Callable[[], T], seconds: int) -> T:
     """The cached value of `key`, computed and stored on a miss."""
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
@@ -70,17 +71,17 @@ class _LocalBodies:
     SIZE = 128
 
     def __init__(self) -> None:
-        self.entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self.entries: OrderedDict[Hashable, tuple[float, Body]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any:
+    def get(self, key: Hashable) -> Body | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry[0] < time.monotonic():
                 return None
             return entry[1]
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: Body) -> None:
         with self.lock:
             self.entries[key] = (time.monotonic() + self.LOCAL_SECONDS, value)
             self.entries.move_to_end(key)
@@ -100,22 +101,20 @@ class _LocalBodies:
 LOCAL_BODIES = _LocalBodies()
 
 
-def local_revision_body(revision_id: int) -> tuple[str, bytes] | None:
+def local_revision_body(revision_id: int) -> Body | None:
     """(ETag, JSON body) of a revision from this process's copy, if it is fresh."""
     return LOCAL_BODIES.get(revision_id)
 
 
-def shared_revision_body(revision_id: int, created_at: datetime) -> tuple[str, bytes] | None:
+def shared_revision_body(revision_id: int, created_at: datetime) -> Body | None:
     """(ETag, JSON body) of a revision from the shared cache (kept locally too), or None."""
-    value = cache.get(revision_body_key(revision_id, created_at))
+    value: Body | None = cache.get(revision_body_key(revision_id, created_at))
     if value is not None:
         LOCAL_BODIES.put(revision_id, value)
     return value
 
 
-def remember_revision_body(
-    revision_id: int, created_at: datetime, body: bytes
-) -> tuple[str, bytes]:
+def remember_revision_body(revision_id: int, created_at: datetime, body: bytes) -> Body:
     """Keep a revision's body in both caches; (its ETag, the body)."""
     value = (revision_etag(revision_id, created_at), body)
     LOCAL_BODIES.put(revision_id, value)

@@ -156,4 +156,5 @@ def export_ics(
         if curricula:
             event.add("description", "Curricula: " + ", ".join(curricula))
         ics.add_component(event)
-    return ics.to_ical()
+    body: bytes = ics.to_ical()
+    return body

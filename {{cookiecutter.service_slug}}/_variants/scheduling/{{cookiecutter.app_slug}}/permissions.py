@@ -19,7 +19,7 @@ def user_is_scheduler(user: Any) -> bool:
     if cached is None:
         cached = user.groups.filter(name=SCHEDULER_GROUP).exists()
         user._is_scheduler = cached
-    return cached
+    return bool(cached)
 
 
 class IsSchedulerOrReadOnly(BasePermission):

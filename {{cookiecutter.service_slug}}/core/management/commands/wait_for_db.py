@@ -1,6 +1,7 @@
 """Wait until the database accepts connections, or give up after a timeout with one clear line."""
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError, connections
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between tries")
 
-    def handle(self, *args: object, timeout: float, interval: float, **options: object) -> None:
+    def handle(self, *args: Any, timeout: float, interval: float, **options: Any) -> None:
         deadline = time.monotonic() + timeout
         connection = connections["default"]
         while True:

@@ -3,7 +3,7 @@ answer 404, input validation, upload limits and file responses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -37,8 +38,11 @@ class SchedulingApi(APIView):
 class IgnoreFormatParameter(DefaultContentNegotiation):
     """`?format=` names the export's file format here, not a DRF renderer."""
 
-    def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: Any = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 def get_or_404(getter: Callable[..., T | None], what: str, **kwargs: Any) -> T:
@@ -51,10 +55,11 @@ def get_or_404(getter: Callable[..., T | None], what: str, **kwargs: Any) -> T:
     return obj
 
 
-def valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    validated: dict[str, Any] = serializer.validated_data
+    return validated
 
 
 def check_upload_size(request: Request) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -108,7 +109,7 @@ class RevisionExportApi(SchedulingApi):
         return file_response(export)
 
 
-class ExportQuery(serializers.Serializer):
+class ExportQuery(serializers.Serializer[Any]):
     format = serializers.ChoiceField(choices=REVISION_FORMATS, default="sol")
     teacher = serializers.CharField(required=False, max_length=64)
     curriculum = serializers.CharField(required=False, max_length=64)

@@ -3,12 +3,15 @@ delete."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.auth import signed_in_user
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 
 from ..models import Course, Curriculum, Problem, Room
@@ -32,7 +35,7 @@ from ..services.problems import (
 from .common import ERROR, SchedulingApi, check_upload_size, get_or_404, valid
 
 
-class ProblemOutput(serializers.ModelSerializer):
+class ProblemOutput(serializers.ModelSerializer[Problem]):
     created_by = serializers.CharField(source="created_by.username", default=None)
     courses_count = serializers.IntegerField()
     rooms_count = serializers.IntegerField()
@@ -61,12 +64,12 @@ class ProblemOutput(serializers.ModelSerializer):
         ]
 
 
-class ProblemImportInput(serializers.Serializer):
+class ProblemImportInput(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="An ITC-2007 .ctt or .ectt file.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CourseOutput(serializers.ModelSerializer):
+class CourseOutput(serializers.ModelSerializer[Course]):
     curricula = serializers.SerializerMethodField()
     unavailable = serializers.SerializerMethodField()
 
@@ -91,7 +94,7 @@ class CourseOutput(serializers.ModelSerializer):
         return [[u.day, u.period] for u in course.unavailability.all()]
 
 
-class CourseUpdateInput(serializers.Serializer):
+class CourseUpdateInput(serializers.Serializer[Any]):
     teacher = serializers.RegexField(r"^\S+$", max_length=64, required=False)
     lectures = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     min_working_days = serializers.IntegerField(min_value=0, max_value=1000, required=False)
@@ -99,18 +102,18 @@ class CourseUpdateInput(serializers.Serializer):
     double_lectures = serializers.BooleanField(required=False)
 
 
-class RoomOutput(serializers.ModelSerializer):
+class RoomOutput(serializers.ModelSerializer[Room]):
     class Meta:
         model = Room
         fields = ["id", "code", "capacity", "site"]
 
 
-class RoomUpdateInput(serializers.Serializer):
+class RoomUpdateInput(serializers.Serializer[Any]):
     capacity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     site = serializers.IntegerField(min_value=0, max_value=1000, required=False)
 
 
-class CurriculumOutput(serializers.ModelSerializer):
+class CurriculumOutput(serializers.ModelSerializer[Curriculum]):
     courses = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +124,7 @@ class CurriculumOutput(serializers.ModelSerializer):
         return [c.code for c in curriculum.courses.all()]
 
 
-class CurriculumUpdateInput(serializers.Serializer):
+class CurriculumUpdateInput(serializers.Serializer[Any]):
     courses = serializers.ListField(
         child=serializers.CharField(max_length=64), max_length=10_000, allow_empty=True
     )
@@ -150,7 +153,7 @@ class ProblemListApi(SchedulingApi):
             file=data["file"].read(),
             name=data["name"],
             filename=data["file"].name or "upload",
-            created_by=request.user,
+            created_by=signed_in_user(request),
         )
         return Response(
             ProblemOutput(problem_get(problem_id=problem.pk)).data, status=status.HTTP_201_CREATED

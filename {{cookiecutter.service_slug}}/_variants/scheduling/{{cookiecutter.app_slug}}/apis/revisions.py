@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 
@@ -31,7 +32,7 @@ from .common import ERROR, SchedulingApi, check_upload_size, get_or_404, valid
 from .verification import FORMULATIONS
 
 
-class RevisionOutput(serializers.ModelSerializer):
+class RevisionOutput(serializers.ModelSerializer[Revision]):
     author = serializers.CharField(source="author.username", default=None)
 
     class Meta:
@@ -52,7 +53,7 @@ class RevisionOutput(serializers.ModelSerializer):
         ]
 
 
-class LectureOutput(serializers.Serializer):
+class LectureOutput(serializers.Serializer[Any]):
     course = serializers.CharField()
     room = serializers.CharField()
     day = serializers.IntegerField()
@@ -67,7 +68,7 @@ class RevisionDetailOutput(RevisionOutput):
         fields = [*RevisionOutput.Meta.fields, "assignments"]
 
 
-class SlotInput(serializers.Serializer):
+class SlotInput(serializers.Serializer[Any]):
     day = serializers.IntegerField(min_value=0, max_value=10_000)
     period = serializers.IntegerField(min_value=0, max_value=10_000)
     room = serializers.CharField(max_length=64)
@@ -77,7 +78,7 @@ class TargetSlotInput(SlotInput):
     room = serializers.CharField(max_length=64, required=False, help_text="Default: same room.")
 
 
-class MoveInput(serializers.Serializer):
+class MoveInput(serializers.Serializer[Any]):
     course = serializers.CharField(max_length=64)
     to = TargetSlotInput()
 
@@ -90,7 +91,7 @@ class PinInput(SlotInput):
     pinned = serializers.BooleanField(default=True)
 
 
-class RevisionEditInput(serializers.Serializer):
+class RevisionEditInput(serializers.Serializer[Any]):
     moves = MoveInput(many=True, required=False, default=list)
     pins = PinInput(many=True, required=False, default=list)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -101,19 +102,19 @@ class RevisionEditInput(serializers.Serializer):
         return attrs
 
 
-class RevisionImportInput(serializers.Serializer):
+class RevisionImportInput(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="An ITC-2007 solution file (course room day period).")
     formulation = serializers.ChoiceField(choices=FORMULATIONS, default="UD2")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class DiffSlotOutput(serializers.Serializer):
+class DiffSlotOutput(serializers.Serializer[Any]):
     day = serializers.IntegerField()
     period = serializers.IntegerField()
     room = serializers.CharField()
 
 
-class DiffMoveOutput(serializers.Serializer):
+class DiffMoveOutput(serializers.Serializer[Any]):
     course = serializers.CharField()
     to = DiffSlotOutput()
 
@@ -125,12 +126,12 @@ class DiffLectureOutput(DiffSlotOutput):
     course = serializers.CharField()
 
 
-class CostChangeOutput(serializers.Serializer):
+class CostChangeOutput(serializers.Serializer[Any]):
     total_cost = serializers.IntegerField()
     hard_violations = serializers.IntegerField()
 
 
-class DiffOutput(serializers.Serializer):
+class DiffOutput(serializers.Serializer[Any]):
     revision = serializers.IntegerField()
     against = serializers.IntegerField()
     moved = DiffMoveOutput(many=True)
@@ -167,7 +168,7 @@ class RevisionListApi(SchedulingApi):
             problem=problem,
             file=data["file"].read(),
             formulation=data["formulation"],
-            author=request.user,
+            author=signed_in_user(request),
             note=data["note"],
         )
         return Response(RevisionOutput(revision).data, status=status.HTTP_201_CREATED)
@@ -212,12 +213,12 @@ class RevisionEditApi(SchedulingApi):
         moves = [Move(m["course"], _slot(m["from"]), _slot(m["to"])) for m in data["moves"]]
         pins = [Pin(p["course"], _slot(p), p["pinned"]) for p in data["pins"]]
         revision = revision_create_edited(
-            base=base, moves=moves, pins=pins, author=request.user, note=data["note"]
+            base=base, moves=moves, pins=pins, author=signed_in_user(request), note=data["note"]
         )
         return Response(RevisionOutput(revision).data, status=status.HTTP_201_CREATED)
 
 
-def _slot(data: dict) -> Slot:
+def _slot(data: dict[str, Any]) -> Slot:
     return Slot(data["day"], data["period"], data.get("room"))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,6 +11,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.auth import signed_in_user
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 
 from ..models import GenerationRun
@@ -20,7 +23,7 @@ from ..timetabling.formulations import generation_formulations
 from .common import ERROR, MAX_ID, SchedulingApi, get_or_404, valid
 
 
-class RunStartInput(serializers.Serializer):
+class RunStartInput(serializers.Serializer[Any]):
     formulation = serializers.CharField(
         max_length=8,
         default="UD2",
@@ -38,7 +41,7 @@ class RunStartInput(serializers.Serializer):
     )
 
 
-class RunOutput(serializers.ModelSerializer):
+class RunOutput(serializers.ModelSerializer[GenerationRun]):
     created_by = serializers.CharField(source="created_by.username", default=None)
     finished = serializers.BooleanField()
 
@@ -92,8 +95,9 @@ class RunListApi(SchedulingApi):
         data = valid(RunStartInput, request.data)
         base_id = data.pop("base_revision")
         base = get_or_404(revision_get, "Revision", revision_id=base_id) if base_id else None
-        run = run_start(problem=problem, base_revision=base, created_by=request.user, **data)
-        run = run_get(run_id=run.pk)
+        author = signed_in_user(request)
+        started = run_start(problem=problem, base_revision=base, created_by=author, **data)
+        run = run_get(run_id=started.pk) or started
         return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
 
 

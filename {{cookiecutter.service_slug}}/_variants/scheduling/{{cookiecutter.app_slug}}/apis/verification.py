@@ -3,6 +3,8 @@ formulation. Both compute and write nothing, so every signed-in user may call th
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
@@ -20,19 +22,19 @@ from .common import ERROR, SchedulingApi, get_or_404, valid
 FORMULATIONS = list(timetabling.FORMULATIONS)
 
 
-class AssignmentInput(serializers.Serializer):
+class AssignmentInput(serializers.Serializer[Any]):
     course = serializers.CharField(max_length=64)
     room = serializers.CharField(max_length=64)
     day = serializers.IntegerField(min_value=0, max_value=10_000)
     period = serializers.IntegerField(min_value=0, max_value=10_000)
 
 
-class VerifyInput(serializers.Serializer):
+class VerifyInput(serializers.Serializer[Any]):
     assignments = AssignmentInput(many=True, allow_empty=True)
     formulation = serializers.ChoiceField(choices=FORMULATIONS, default="UD2")
 
 
-class ViolationOutput(serializers.Serializer):
+class ViolationOutput(serializers.Serializer[Any]):
     component = serializers.CharField()
     hard = serializers.BooleanField()
     cost = serializers.IntegerField()
@@ -45,14 +47,14 @@ class ViolationOutput(serializers.Serializer):
     period = serializers.IntegerField(allow_null=True)
 
 
-class ComponentOutput(serializers.Serializer):
+class ComponentOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
     hard = serializers.BooleanField()
     weight = serializers.IntegerField()
     value = serializers.IntegerField()
 
 
-class VerificationOutput(serializers.Serializer):
+class VerificationOutput(serializers.Serializer[Any]):
     formulation = serializers.CharField()
     feasible = serializers.BooleanField()
     hard_violations = serializers.IntegerField()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from .. import timetabling
@@ -10,9 +10,9 @@ from ..caching import PROBLEM_SECONDS, problem_key, remembered
 from ..models import Course, Curriculum, Problem, Revision, Room, RoomConstraint, Unavailability
 
 
-def _count_of(model: type, field: str = "problem") -> Coalesce:
+def _count_of(model: type[Model], field: str = "problem") -> Coalesce:
     rows = (
-        model.objects.filter(**{field: OuterRef("pk")})
+        model._default_manager.filter(**{field: OuterRef("pk")})
         .order_by()
         .values(field)
         .annotate(n=Count("pk"))

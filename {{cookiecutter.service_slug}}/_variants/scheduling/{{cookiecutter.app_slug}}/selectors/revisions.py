@@ -134,7 +134,11 @@ def _slot(a: timetabling.Assignment) -> dict[str, Any]:
 
 def _pair_moves(
     gone: list[timetabling.Assignment], came: list[timetabling.Assignment]
-) -> tuple[list[tuple[timetabling.Assignment, timetabling.Assignment]], list, list]:
+) -> tuple[
+    list[tuple[timetabling.Assignment, timetabling.Assignment]],
+    list[timetabling.Assignment],
+    list[timetabling.Assignment],
+]:
     """One course's lectures that left and arrived, paired into moves: a lecture that keeps
     its period (a room change) pairs first, then the rest in order. The unpaired ones are
     removed or added lectures."""

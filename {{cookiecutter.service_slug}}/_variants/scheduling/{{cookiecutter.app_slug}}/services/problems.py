@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
@@ -25,14 +25,13 @@ from ..models import (
     Unavailability,
 )
 
-User = AbstractBaseUser | None
 CODE_LENGTH = 64  # the code columns of courses, rooms, curricula and teachers
 SMALL_MAX = 32767  # the small integer columns (days, lectures, min working days, site, loads)
 
 
 @transaction.atomic
 def problem_import(
-    *, file: bytes, name: str = "", filename: str = "upload", created_by: User = None
+    *, file: bytes, name: str = "", filename: str = "upload", created_by: User | None = None
 ) -> Problem:
     """Store a problem read from ITC-2007 .ctt/.ectt text; a bad file writes nothing."""
     limit = settings.SCHEDULING_MAX_UPLOAD_BYTES

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.exceptions import ApplicationError, ConflictError
@@ -18,8 +18,6 @@ from ..models import Assignment, Course, Problem, Revision, Room
 from ..selectors.problems import problem_to_core
 from ..selectors.revisions import revision_lectures, timetable_verify
 
-User = AbstractBaseUser | None
-
 
 def revision_store(
     *,
@@ -27,7 +25,7 @@ def revision_store(
     lectures: list[Lecture],
     origin: str,
     parent: Revision | None,
-    author: User,
+    author: User | None,
     formulation: str,
     note: str = "",
     expect_latest: int | None = None,
@@ -114,7 +112,7 @@ def revision_create_edited(
     base: Revision,
     moves: Sequence[Move] = (),
     pins: Sequence[Pin] = (),
-    author: User = None,
+    author: User | None = None,
     note: str = "",
 ) -> Revision:
     """A new revision: `base` with lectures moved and pinned. `base` must be the latest."""
@@ -152,7 +150,12 @@ def revision_create_edited(
 
 @transaction.atomic
 def revision_import(
-    *, problem: Problem, file: bytes, formulation: str = "UD2", author: User = None, note: str = ""
+    *,
+    problem: Problem,
+    file: bytes,
+    formulation: str = "UD2",
+    author: User | None = None,
+    note: str = "",
 ) -> Revision:
     """A new revision read from an ITC-2007 solution file."""
     try:

@@ -4,7 +4,7 @@ cancel one. Running a run is `run_execution`'s."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,8 +18,6 @@ from ..selectors.revisions import revision_lectures
 from ..tasks import generation_run_execute
 from ..timetabling.formulations import generation_formulations
 
-User = AbstractBaseUser | None
-
 
 def run_start(
     *,
@@ -29,7 +27,7 @@ def run_start(
     seed: int = 0,
     base_revision: Revision | None = None,
     min_change_weight: int | None = None,
-    created_by: User = None,
+    created_by: User | None = None,
     enqueue: bool = True,
 ) -> GenerationRun:
     """Queue a generation; the worker picks it up once this transaction has committed."""
@@ -103,7 +101,7 @@ def _check_feasible(problem: Problem, formulation: str, base_revision: Revision 
 def run_enqueue(*, run: GenerationRun) -> None:
     # The soft limit sits above the solver's own budget: it only fires if the solver overruns.
     generation_run_execute.apply_async(
-        args=[run.pk], soft_time_limit=run.time_limit + 30, time_limit=run.time_limit + 60
+        args=(run.pk,), soft_time_limit=run.time_limit + 30, time_limit=run.time_limit + 60
     )
 
 

@@ -7,6 +7,8 @@ weights and what the generator optimises), `formats/` (ITC-2007 files), `verifie
 line and benchmarks), `data/` (examples).
 """
 
+from typing import TYPE_CHECKING
+
 from . import formats
 from .formats import *  # noqa: F403  (the formats' public names are this package's)
 from .formulations import FORMULATIONS
@@ -29,7 +31,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
+    from .generator import *  # noqa: F403
+
+
+def __getattr__(name: str) -> object:
     """The generator's public names (`solve`, `feasibility_check`, ...), imported on first use:
     reading and verifying timetables never loads OR-Tools."""
     # Dunder lookups (by inspect, pickle...) need no OR-Tools; and `from . import generator`

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from ..lectures import Lecture
 from ..models import Revision
@@ -20,7 +20,7 @@ from ..timetabling.formulations import generation_formulations
 class FastSelect(forms.Select):
     """A select rendered in Python: hundreds of options without a template render for each."""
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
         options = format_html_join(
             "",
@@ -32,6 +32,21 @@ class FastSelect(forms.Select):
         )
         final = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+class RevisionChoice(forms.ModelChoiceField[Revision]):
+    """A revision of the form's problem, named by its number and origin."""
+
+    def label_from_instance(self, obj: Revision) -> str:
+        return f"#{obj.number} ({obj.origin})"
+
+
+class BaseRevisionChoice(RevisionChoice):
+    """A revision to start from, named with its cost too."""
+
+    def label_from_instance(self, obj: Revision) -> str:
+        hard = f", {obj.hard_violations} hard" if obj.hard_violations else ""
+        return f"#{obj.number} ({obj.origin}, cost {obj.total_cost}{hard})"
 
 
 class ProblemImportForm(forms.Form):
@@ -59,7 +74,7 @@ class GenerateForm(forms.Form):
         label="Time limit (seconds)", min_value=1, initial=30, help_text="The solver's budget."
     )
     seed = forms.IntegerField(label="Seed", min_value=0, max_value=2**31 - 1, initial=0)
-    base_revision = forms.ModelChoiceField(
+    base_revision = BaseRevisionChoice(
         label="Base revision",
         queryset=Revision.objects.none(),
         required=False,
@@ -77,20 +92,15 @@ class GenerateForm(forms.Form):
     def __init__(self, *args: Any, problem: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = settings.SCHEDULING_MAX_TIME_LIMIT
-        time_limit = self.fields["time_limit"]
+        time_limit = cast(forms.IntegerField, self.fields["time_limit"])
         time_limit.max_value = limit
         time_limit.validators.append(MaxValueValidator(limit))
         time_limit.widget.attrs["max"] = limit
         revisions = Revision.objects.filter(problem=problem).order_by("-number")
-        self.fields["base_revision"].queryset = revisions
-        self.fields["base_revision"].label_from_instance = lambda r: (
-            f"#{r.number} ({r.origin}, cost {r.total_cost}"
-            + (f", {r.hard_violations} hard" if r.hard_violations else "")
-            + ")"
-        )
+        cast(BaseRevisionChoice, self.fields["base_revision"]).queryset = revisions
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("min_change_weight") and not data.get("base_revision"):
             self.add_error("min_change_weight", "A minimal-change weight needs a base revision.")
         return data
@@ -108,7 +118,8 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, problem: Any, lectures: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         days = problem.days
-        self.fields["lecture"].choices = [
+        choices = {name: cast(forms.ChoiceField, field) for name, field in self.fields.items()}
+        choices["lecture"].choices = [
             (
                 lec.key,
                 f"{lec.course} · {day_name(lec.day, days)} period {lec.period} · room {lec.room}"
@@ -116,9 +127,9 @@ class MoveForm(forms.Form):
             )
             for lec in lectures
         ]
-        self.fields["day"].choices = [(d, day_name(d, days)) for d in range(days)]
-        self.fields["period"].choices = [(p, f"Period {p}") for p in range(problem.periods_per_day)]
-        self.fields["room"].choices = [("", "Keep its room")] + [
+        choices["day"].choices = [(d, day_name(d, days)) for d in range(days)]
+        choices["period"].choices = [(p, f"Period {p}") for p in range(problem.periods_per_day)]
+        choices["room"].choices = [("", "Keep its room")] + [
             (r.id, f"{r.id} ({r.capacity} seats)") for r in problem.rooms
         ]
 
@@ -145,12 +156,11 @@ def _lecture(key: str, error: str) -> Lecture:
 
 
 class DiffForm(forms.Form):
-    against = forms.ModelChoiceField(label="Compare", queryset=Revision.objects.none())
-    revision = forms.ModelChoiceField(label="with", queryset=Revision.objects.none())
+    against = RevisionChoice(label="Compare", queryset=Revision.objects.none())
+    revision = RevisionChoice(label="with", queryset=Revision.objects.none())
 
     def __init__(self, *args: Any, problem: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         revisions = Revision.objects.filter(problem=problem).order_by("-number")
         for name in ("against", "revision"):
-            self.fields[name].queryset = revisions
-            self.fields[name].label_from_instance = lambda r: f"#{r.number} ({r.origin})"
+            cast(RevisionChoice, self.fields[name]).queryset = revisions

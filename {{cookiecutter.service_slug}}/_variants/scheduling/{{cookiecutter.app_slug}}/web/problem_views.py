@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
+from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
 from ..selectors.problems import course_list, curriculum_list, problem_list, room_list
@@ -37,7 +38,7 @@ def problem_list_page(request: HttpRequest) -> HttpResponse:
                     file=upload.read(),
                     name=form.cleaned_data["name"],
                     filename=upload.name,
-                    created_by=request.user,
+                    created_by=signed_in_user(request),
                 )
             except ApplicationError as exc:
                 form.add_error("file", exc.message)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
 from ..models import GenerationRun
@@ -38,7 +39,7 @@ def problem_generate_page(request: HttpRequest, problem_id: int) -> HttpResponse
         if form.is_valid():
             data = {**form.cleaned_data, "seed": form.cleaned_data["seed"] or 0}
             try:
-                run = run_start(problem=problem, created_by=request.user, **data)
+                run = run_start(problem=problem, created_by=signed_in_user(request), **data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:

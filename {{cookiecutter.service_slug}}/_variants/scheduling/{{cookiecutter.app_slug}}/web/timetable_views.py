@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_POST
 
+from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
 from ..lectures import Move, Pin, Slot
@@ -101,7 +102,7 @@ def _edit_result(
     show = request.POST.get("show", "")
     try:
         new = revision_create_edited(
-            base=revision, moves=moves, pins=pins, author=request.user, note=note
+            base=revision, moves=moves, pins=pins, author=signed_in_user(request), note=note
         )
     except ConflictError as exc:
         message = (
@@ -149,7 +150,8 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
     form = MoveForm(request.POST, problem=problem, lectures=lectures)
     if not form.is_valid():
         errors = "; ".join(
-            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"
+            f"{form.fields[name].label if name in form.fields else 'Form'}: "
+            + " ".join(str(e) for e in errs)
             for name, errs in form.errors.items()
         )
         return _edit_failure(

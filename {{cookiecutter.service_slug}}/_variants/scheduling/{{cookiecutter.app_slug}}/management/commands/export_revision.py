@@ -2,6 +2,7 @@
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--start", default=None, help="ics: date of day 0, YYYY-MM-DD")
         parser.add_argument("--weeks", type=int, default=14, help="ics: weeks in the term")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         revision = revision_get(revision_id=options["revision_id"])
         if revision is None:
             raise CommandError(f"revision {options['revision_id']} does not exist")

@@ -1,5 +1,7 @@
 """Generate a timetable for a problem, synchronously (no worker needed)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ApplicationError
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             help="with --base: cost per moved lecture",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         problem = problem_get(problem_id=options["problem_id"])
         if problem is None:
             raise CommandError(f"problem {options['problem_id']} does not exist")
@@ -50,9 +52,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message.splitlines()[0]) from exc
         run_execute(run_id=run.pk)
         run = GenerationRun.objects.get(pk=run.pk)
-        if run.status != GenerationRun.Status.SUCCEEDED:
-            raise CommandError(f"run {run.pk} {run.status}: {run.error_code} {run.error_message}")
         revision = run.result_revision
+        if run.status != GenerationRun.Status.SUCCEEDED or revision is None:
+            raise CommandError(f"run {run.pk} {run.status}: {run.error_code} {run.error_message}")
         self.stdout.write(
             f"run {run.pk} succeeded: revision {revision.pk} (#{revision.number}), "
             f"hard violations {revision.hard_violations}, cost {revision.total_cost}"

@@ -1,6 +1,7 @@
 """Import an ITC-2007 .ctt/.ectt file as a problem."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("path", help="the .ctt or .ectt file")
         parser.add_argument("--name", default="", help="name of the problem (default: the file's)")
 
-    def handle(self, *args: object, path: str, name: str, **options: object) -> None:
+    def handle(self, *args: Any, path: str, name: str, **options: Any) -> None:
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path}: no such file")

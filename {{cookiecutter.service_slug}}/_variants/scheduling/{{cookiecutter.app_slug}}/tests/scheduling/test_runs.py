@@ -36,7 +36,7 @@ def test_start_answers_202_and_enqueues_after_commit(
     assert (body["status"], body["seed"], body["time_limit"]) == ("queued", 7, 2)
     assert body["created_by"] == "grace" and body["finished"] is False
     assert len(callbacks) == 1
-    assert sent == [{"args": [body["id"]], "soft_time_limit": 32, "time_limit": 62}]
+    assert sent == [{"args": (body["id"],), "soft_time_limit": 32, "time_limit": 62}]
 
 
 @pytest.mark.django_db

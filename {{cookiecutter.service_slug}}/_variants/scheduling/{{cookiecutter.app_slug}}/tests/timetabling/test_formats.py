@@ -6,6 +6,7 @@ import dataclasses
 import pickle
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -427,7 +428,7 @@ def test_limits_are_module_constants() -> None:
     ],
 )
 def test_format_problem_refuses_data_the_format_cannot_carry(
-    change: dict[str, object], message: str
+    change: dict[str, Any], message: str
 ) -> None:
     problem = dataclasses.replace(parse_problem(TOY_CTT), **change)
     with pytest.raises(ValueError, match=message):

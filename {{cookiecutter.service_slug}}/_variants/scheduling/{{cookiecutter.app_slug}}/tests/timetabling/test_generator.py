@@ -10,6 +10,7 @@ import dataclasses
 import itertools
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_base_that_is_feasible_is_never_made_worse() -> None:
     first = solve(problem, time_limit=2.0, seed=3)
     again = solve(problem, time_limit=1.0, seed=4, base=first.assignments)
     _check(problem, again)
-    assert again.cost <= first.cost
+    assert again.cost is not None and first.cost is not None and again.cost <= first.cost
 
 
 def test_minimal_change_after_a_conflicting_move_comp01() -> None:
@@ -133,8 +134,8 @@ def test_should_stop_returns_the_best_so_far_quickly() -> None:
         _check(problem, res)
 
 
-def _tiny(**over) -> Problem:
-    base = dict(
+def _tiny(**over: Any) -> Problem:
+    base: dict[str, Any] = dict(
         name="tiny",
         days=1,
         periods_per_day=2,
@@ -152,7 +153,7 @@ def _tiny(**over) -> Problem:
 
 def test_infeasibility_core_names_the_clashing_courses() -> None:
     res = solve(_tiny(), time_limit=5.0)
-    assert res.status == "infeasible" and not res.assignments
+    assert res.status == "infeasible" and not res.assignments and res.infeasible
     reasons = res.infeasible.reasons
     assert reasons and reasons[0].code == "conflict_core"
     assert set(reasons[0].courses) == {"A", "B", "C"}
@@ -163,7 +164,7 @@ def test_quick_checks_explain_courses_and_curricula() -> None:
     courses = list(problem.courses)
     courses[0] = dataclasses.replace(courses[0], lectures=25)
     res = solve(dataclasses.replace(problem, courses=tuple(courses)), time_limit=2.0)
-    assert res.status == "infeasible"
+    assert res.status == "infeasible" and res.infeasible
     codes = {r.code for r in res.infeasible.reasons}
     assert {"course_periods", "curriculum_periods"} <= codes
     assert any(courses[0].id in r.courses for r in res.infeasible.reasons)
@@ -174,7 +175,7 @@ def test_clashing_pins_are_explained() -> None:
     problem = read_problem(DATA / "comp01.ctt")
     pins = [Assignment("c0001", "rB", 0, 0), Assignment("c0002", "rB", 0, 0)]
     res = solve(problem, time_limit=2.0, pins=pins)
-    assert res.status == "infeasible"
+    assert res.status == "infeasible" and res.infeasible
     assert "pin_room_clash" in {r.code for r in res.infeasible.reasons}
 
 
@@ -280,7 +281,7 @@ def test_the_kernels_swap_check_agrees_with_the_evaluator() -> None:
 
     problem = read_problem(DATA / "comp07.ctt")
     comp, start = _start(problem)
-    options = {"pin_full": set(), "pin_period": set(), "base": frozenset(), "W": 0}
+    options: dict[str, Any] = {"pin_full": set(), "pin_period": set(), "base": frozenset(), "W": 0}
     chain = _Chain(comp, Annealer(comp, start, rng=random.Random(0), **options), frozenset(), 0)
     lc, lt, lr, occ = (array.tolist() for array in chain.s[:4])
     rng = random.Random(1)

@@ -113,7 +113,9 @@ def is_hard(formulation: str, measure: str) -> bool:
 def moved(old: Lecture, new: Lecture | None, base: list[Lecture] = BASE) -> list[Lecture]:
     """`base` with lecture `old` replaced by `new` (in place) or dropped."""
     assert old in base
-    return [new if lec == old else lec for lec in base if lec != old or new is not None]
+    if new is None:
+        return [lec for lec in base if lec != old]
+    return [new if lec == old else lec for lec in base]
 
 
 def assignments(lectures: list[Lecture]) -> list[Assignment]:

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from . import annealing_kernel as kernel
 from .annealing_kernel import _Chain
@@ -102,9 +103,8 @@ def anneal(
         if not ref.movable:
             break
         if kernel.is_ready():
-            state_, cost, n = _anneal_compiled(
-                comp, ref, base, W, seeds, schedule, (room_move_p, over, on_improve, target)
-            )
+            control = _Control(room_move_p, over, on_improve, target)
+            state_, cost, n = _anneal_compiled(comp, ref, base, W, seeds, schedule, control)
             return (state_, cost, moves + n) if cost <= best else (best_state, best, moves + n)
         piece = min(FALLBACK_SLICE, schedule.end - now)
         found = ref.run(
@@ -121,11 +121,28 @@ def anneal(
     return best_state, best if best is not None else 0, moves
 
 
-def _anneal_compiled(comp, ref, base, W, seeds, schedule, options) -> tuple[State, int, int]:
+class _Control(NamedTuple):
+    """What steers compiled chains besides the temperature: see `anneal`."""
+
+    room_move_p: float
+    over: Callable[[], bool] | None
+    on_improve: Callable[[int], None] | None
+    target: int | None
+
+
+def _anneal_compiled(
+    comp: IndexedProblem,
+    ref: Annealer,
+    base: BaseLectures,
+    W: int,
+    seeds: list[int],
+    schedule: _Schedule,
+    control: _Control,
+) -> tuple[State, int, int]:
     """One compiled chain per seed from `ref`'s timetable: (the best chain's state, cost, moves
-    over all chains). `options`: room-move probability, over, on_improve, target."""
+    over all chains)."""
     chains = [_Chain(comp, ref, base, W) for _ in seeds]
-    _run_chains(chains, seeds, schedule, *options)
+    _run_chains(chains, seeds, schedule, control)
     winner = min(chains, key=lambda ch: ch.best)
     return winner.state(comp.C), winner.best, sum(ch.iterations for ch in chains)
 
@@ -149,14 +166,11 @@ class _Chains:
     """The chains of one annealing run: the first runs in the calling thread and checks
     `over`, the target and progress; the others run in helper threads until it stops."""
 
-    def __init__(self, chains, schedule, room_move_p, over, on_improve, target) -> None:
+    def __init__(self, chains: list[_Chain], schedule: _Schedule, control: _Control) -> None:
         self.chains = chains
         self.end = schedule.end
         self.temperature = schedule.temperature
-        self.room_move_p = room_move_p
-        self.over = over
-        self.on_improve = on_improve
-        self.target = target
+        self.room_move_p, self.over, self.on_improve, self.target = control
         self.done = threading.Event()
         self.reported = self.best()
 
@@ -186,8 +200,10 @@ class _Chains:
                     self.on_improve(best)
 
 
-def _run_chains(chains, seeds, schedule, room_move_p, over, on_improve, target) -> None:
-    run = _Chains(chains, schedule, room_move_p, over, on_improve, target)
+def _run_chains(
+    chains: list[_Chain], seeds: list[int], schedule: _Schedule, control: _Control
+) -> None:
+    run = _Chains(chains, schedule, control)
     helpers = [
         threading.Thread(target=run.run, args=(chain, seed, False), daemon=True)
         for chain, seed in zip(chains[1:], seeds[1:], strict=True)

@@ -1,3 +1,7 @@
+# Numba compiles the functions below for the array types it sees at run time; Python annotations
+# of their tuples of arrays would be checked by neither Numba nor mypy, so they have none.
+# mypy: disallow-untyped-defs=False, disallow-incomplete-defs=False
+# mypy: disallow-untyped-decorators=False, warn-return-any=False
 """The annealing kernel, compiled with Numba (driven by `annealing.anneal`).
 
 The same search as `annealing_reference.Annealer` (which stays as the readable reference and
@@ -23,14 +27,16 @@ from numba import njit
 from ..model import Course, Curriculum, Problem, Room
 from .annealing_reference import Annealer
 from .indexed_problem import IndexedProblem, State
+from .objective import BaseLectures
 
 # Compiled without Numba's reference counting (NRT): every array in the tuples below would
 # otherwise be counted up and down, with atomic operations, on each call of a helper, which
 # was most of a move's time. The kernel allocates nothing and its arrays live as long as the
 # chain that passes them, so nothing needs counting. The helpers are inlined into the kernel.
 # Together, about three times as many moves per second (docs/timetabling.md).
-_entry_jit = njit(cache=True, nogil=True, _nrt=False)  # called from Python
-_helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")
+# (`_nrt` is a private option of Numba's, absent from its published signature.)
+_entry_jit = njit(cache=True, nogil=True, _nrt=False)  # type: ignore[call-overload]
+_helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")  # type: ignore[call-overload]
 
 
 # The compiled functions share three tuples (Numba passes tuples of arrays without copying):
@@ -251,11 +257,22 @@ def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, bes
 class _Chain:
     """One annealing chain: the counters of `annealing_reference.Annealer` as NumPy arrays."""
 
-    def __init__(self, comp: IndexedProblem, ref: Annealer, base, W: int) -> None:
+    def __init__(self, comp: IndexedProblem, ref: Annealer, base: BaseLectures, W: int) -> None:
         T, R = comp.T, comp.R
         i64 = np.int64
-        counters = (ref.lc, ref.lt, ref.lr, ref.occ, ref.cat, ref.qcnt, ref.tcnt, ref.cday)
-        counters += (ref.nday, ref.croom, ref.nroom)
+        counters = (
+            ref.lc,
+            ref.lt,
+            ref.lr,
+            ref.occ,
+            ref.cat,
+            ref.qcnt,
+            ref.tcnt,
+            ref.cday,
+            ref.nday,
+            ref.croom,
+            ref.nroom,
+        )
         self.s = tuple(np.array(a, i64) for a in counters)
         sizes = [len(qs) for qs in comp.course_curricula]
         base_has = np.zeros(comp.C * T * R if W else 1, i64)
@@ -274,7 +291,8 @@ class _Chain:
             base_has,
         )
         self.d = (T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab)
-        self.cost = self.best = ref.cost
+        self.cost: int = ref.cost
+        self.best: int = ref.cost
         self.best_lt = self.s[1].copy()
         self.best_lr = self.s[2].copy()
         self.iterations = 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .indexed_problem import IndexedProblem, State
 
@@ -26,7 +26,7 @@ class Annealer:
         comp: IndexedProblem,
         state: State,
         *,
-        pin_full: set[tuple[int, int]] | dict,
+        pin_full: set[tuple[int, int]] | dict[tuple[int, int], int],
         pin_period: set[tuple[int, int]],
         base: frozenset[tuple[int, int, int]],
         W: int,
@@ -148,7 +148,7 @@ class Annealer:
             out.append(t + 1)
         return out
 
-    def _local(self, courses, qs, periods) -> int:
+    def _local(self, courses: Iterable[int], qs: Iterable[int], periods: Iterable[int]) -> int:
         s = 0
         for c in courses:
             s += self._course_cost(c)

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -125,8 +126,8 @@ class SearchContext:
         callback: cp_model.CpSolverSolutionCallback | None = None,
         soft_limit: float | None = None,
         has_solution: Callable[[], bool] | None = None,
-        extra: dict | None = None,
-    ) -> tuple[cp_model.CpSolver, int]:
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         """Solve within `limit` seconds (and the global deadline); a watcher thread stops the
         search on should_stop(), and past `soft_limit` seconds as soon as `has_solution()`."""
         solver = cp_model.CpSolver()

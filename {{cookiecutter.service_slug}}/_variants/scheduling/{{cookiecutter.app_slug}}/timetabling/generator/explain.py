@@ -217,7 +217,9 @@ def _conflict_why(comp: IndexedProblem, a: int, b: int) -> str:
 class _CoreSearch:
     """Solves the periods model with a subset of its assumption literals enabled."""
 
-    def __init__(self, comp: IndexedProblem, pins: Sequence[PinIndex], deadline: float, workers):
+    def __init__(
+        self, comp: IndexedProblem, pins: Sequence[PinIndex], deadline: float, workers: int
+    ):
         self.pm = build_period_model(comp, pins=pins, objective=False, assumptions=True)
         self.keys = list(self.pm.enable)
         self.deadline = deadline

@@ -47,7 +47,9 @@ class _Tuning:
     def failed(self, kind: str) -> None:
         self.size[kind] = max(2, self.size[kind] - 1)
 
-    def learn(self, kind: str, status: int, took: float, limit: float, gain: int) -> None:
+    def learn(
+        self, kind: str, status: cp_model.CpSolverStatus, took: float, limit: float, gain: int
+    ) -> None:
         score = 0.9 * self.score[kind] + 0.1 * (1.0 + 10.0 * max(0, gain))
         self.score[kind] = max(score, 0.3)
         if status == cp_model.OPTIMAL and took < 0.5 * limit:

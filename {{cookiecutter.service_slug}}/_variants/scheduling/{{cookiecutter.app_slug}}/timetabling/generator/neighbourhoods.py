@@ -45,7 +45,9 @@ def _days(ctx: SearchContext, state: State, k: int) -> Neighbourhood:
     return _free(ctx, state, chosen, region)
 
 
-def _grow(ctx: SearchContext, seed_course: int, k: int, restrict: set[int] | None = None):
+def _grow(
+    ctx: SearchContext, seed_course: int, k: int, restrict: set[int] | None = None
+) -> list[int]:
     """`seed_course` and up to k - 1 courses reached through conflicts (then any courses)."""
     comp, rng = ctx.comp, ctx.rng
     chosen = [seed_course]

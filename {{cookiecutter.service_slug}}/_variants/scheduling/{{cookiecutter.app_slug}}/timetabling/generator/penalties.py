@@ -20,21 +20,22 @@ if TYPE_CHECKING:
 LectureVars = dict[tuple[int, int], cp_model.IntVar]  # (course, period) -> lecture held
 RoomVars = dict[tuple[int, int, int], cp_model.IntVar]  # (course, period, room) -> held there
 FreeCourses = dict[int, "FreeCourse"]
+Terms = list[cp_model.LinearExprT]  # weighted penalties, summed into the objective
 
 
-def room_cost_terms(comp: IndexedProblem, u: RoomVars) -> list:
+def room_cost_terms(comp: IndexedProblem, u: RoomVars) -> Terms:
     """Capacity (and, where soft, suitability) of each room choice."""
     return [comp.room_cost[c][r] * v for (c, t, r), v in u.items() if comp.room_cost[c][r]]
 
 
 def stability_terms(
     m: cp_model.CpModel, comp: IndexedProblem, u: RoomVars, free: FreeCourses, fixed: State
-) -> list:
+) -> Terms:
     """One unit per room a free course uses beyond the rooms its fixed lectures use."""
     if not comp.w_stab:
         return []
-    terms = []
-    by_cr: dict[tuple[int, int], list] = {}
+    terms: Terms = []
+    by_cr: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     for (c, _t, r), v in u.items():
         by_cr.setdefault((c, r), []).append(v)
     for c in free:
@@ -52,17 +53,17 @@ def stability_terms(
 
 def min_days_terms(
     m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars, free: FreeCourses, fixed: State
-) -> list:
+) -> Terms:
     """Working days each free course misses below its minimum."""
     if not comp.w_days:
         return []
-    terms = []
+    terms: Terms = []
     for c, fc in free.items():
         fixed_days = {t // comp.P for t, _ in fixed[c]}
         need = comp.min_days[c] - len(fixed_days)
         if need <= 0:
             continue
-        by_day: dict[int, list] = {}
+        by_day: dict[int, list[cp_model.IntVar]] = {}
         for t in fc.periods:
             d = t // comp.P
             if d not in fixed_days:
@@ -80,12 +81,12 @@ def min_days_terms(
 
 def isolated_terms(
     m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars, free: FreeCourses, fixed: State
-) -> list:
+) -> Terms:
     """Isolated lectures of the curricula of the free courses (no lecture of the curriculum in
     the period before or after, the same day)."""
     if not comp.w_iso:
         return []
-    terms = []
+    terms: Terms = []
     P = comp.P
     for q in sorted({q for c in free for q in comp.course_curricula[c]}):
         const, var = _curriculum_occupation(comp, q, x, free, fixed)
@@ -108,10 +109,10 @@ def isolated_terms(
 
 def _curriculum_occupation(
     comp: IndexedProblem, q: int, x: LectureVars, free: FreeCourses, fixed: State
-) -> tuple[list[int], list[list]]:
+) -> tuple[list[int], list[list[cp_model.IntVar]]]:
     """Per period: the fixed lectures of curriculum q there, and the variables of its free ones."""
     const = [0] * comp.T
-    var: list[list] = [[] for _ in range(comp.T)]
+    var: list[list[cp_model.IntVar]] = [[] for _ in range(comp.T)]
     for c in comp.curricula[q]:
         for t, _ in fixed[c]:
             const[t] += 1
@@ -121,14 +122,14 @@ def _curriculum_occupation(
     return const, var
 
 
-def capacity_relaxation_terms(m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars) -> list:
+def capacity_relaxation_terms(m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars) -> Terms:
     """Lower bound of the room-capacity cost in the periods-only model: for each period and
     each room capacity level k, the courses with more than k students beyond the number of
     rooms larger than k must sit in rooms of at most k seats, each paying at least 1 per level
     (the sum over levels never exceeds the true capacity cost)."""
     if not comp.w_cap:
         return []
-    terms = []
+    terms: Terms = []
     for k in sorted(set(comp.capacity)):
         big_rooms = sum(1 for cap in comp.capacity if cap > k)
         courses = [c for c in range(comp.C) if comp.students[c] > k]

@@ -4,6 +4,7 @@ infeasible. Plain data, shared by every strategy module and by callers."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ..model import Assignment
 
@@ -35,7 +36,7 @@ class Reason:
     rooms: tuple[str, ...] = ()
     pins: tuple[int, ...] = ()  # indexes into the pins given to solve()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -46,7 +47,7 @@ class Infeasible:
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
     proven: bool = True  # False: the search gave up without finding a timetable
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"proven": self.proven, "reasons": [r.to_dict() for r in self.reasons]}
 
     def format_text(self) -> str:

@@ -33,9 +33,13 @@ def greedy_rooms(
     for c in order:
         rest = []
         for t in todo[c]:
-            r = prefer.get((c, t))
-            if r is not None and r in comp.room_allowed[c] and r not in taken.get(t, ()):
-                _take(state, taken, c, t, r)
+            preferred = prefer.get((c, t))
+            if (
+                preferred is not None
+                and preferred in comp.room_allowed[c]
+                and preferred not in taken.get(t, ())
+            ):
+                _take(state, taken, c, t, preferred)
             else:
                 rest.append(t)
         todo[c] = rest

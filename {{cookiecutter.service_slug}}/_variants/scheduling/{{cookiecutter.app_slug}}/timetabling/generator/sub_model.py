@@ -91,7 +91,7 @@ def build_sub_model(
     x, u = _lecture_and_room_vars(m, comp, free, fixed)
     _one_lecture_per_room(m, u)
     _no_conflicts_among_free(m, comp, free, x)
-    terms: list = penalties.room_cost_terms(comp, u)
+    terms = penalties.room_cost_terms(comp, u)
     terms += penalties.stability_terms(m, comp, u, free, fixed)
     terms += penalties.min_days_terms(m, comp, x, free, fixed)
     terms += penalties.isolated_terms(m, comp, x, free, fixed)
@@ -133,7 +133,7 @@ def _lecture_and_room_vars(
 
 
 def _one_lecture_per_room(m: cp_model.CpModel, u: RoomVars) -> None:
-    by_slot: dict[tuple[int, int], list] = {}
+    by_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     for (_c, t, r), v in u.items():
         by_slot.setdefault((t, r), []).append(v)
     for vs in by_slot.values():
@@ -150,7 +150,7 @@ def _no_conflicts_among_free(
         members = [c for c in g if c in free]
         if len(members) < 2:
             continue
-        by_t: dict[int, list] = {}
+        by_t: dict[int, list[cp_model.IntVar]] = {}
         for c in members:
             for t in free[c].periods:
                 by_t.setdefault(t, []).append(x[c, t])
@@ -164,10 +164,10 @@ def _hint_current(
 ) -> None:
     cur = {(c, t, r) for c in free for t, r in state[c]}
     curt = {(c, t) for c, t, _ in cur}
-    for k, v in x.items():
-        m.add_hint(v, k in curt)
-    for k, v in u.items():
-        m.add_hint(v, k in cur)
+    for lecture, v in x.items():
+        m.add_hint(v, lecture in curt)
+    for placed, v in u.items():
+        m.add_hint(v, placed in cur)
 
 
 def extract(comp: IndexedProblem, sub: SubModel, solver: cp_model.CpSolver) -> State:

@@ -139,7 +139,11 @@ def summary(rows: Sequence[BenchRow]) -> dict[str, object]:
         "total_cost": sum(r.cost for r in rows if r.cost is not None),
         "total_best_known": sum(r.best_known for r in with_ref if r.best_known is not None),
         "total_winner": sum(r.winner for r in with_ref if r.winner is not None),
-        "at_or_below_winner": sum(1 for r in with_ref if r.cost <= r.winner),
+        "at_or_below_winner": sum(
+            1
+            for r in with_ref
+            if r.cost is not None and r.winner is not None and r.cost <= r.winner
+        ),
         "median_gap_pct": round(statistics.median(gaps), 1) if gaps else None,
     }
 

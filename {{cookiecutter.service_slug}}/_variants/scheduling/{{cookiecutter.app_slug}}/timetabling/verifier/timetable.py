@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import Assignment, Course, Problem, Room, day_name
 
@@ -88,20 +89,23 @@ class ProblemIndex:
     def day_name(self, day: int) -> str:
         return day_name(day, self.days)
 
-    def at(self, slot: int) -> dict[str, int]:
+    def at(self, slot: int) -> dict[str, Any]:
         """The day and period of a flat slot, as a violation's fields."""
         day, period = divmod(slot, self.ppd)
         return {"day": day, "period": period}
 
-    def of_course(self, ci: int) -> dict[str, tuple[str, ...]]:
+    def of_course(self, ci: int) -> dict[str, Any]:
         """A course and its teacher, as a violation's fields."""
         course = self.courses[ci]
         return {"courses": (course.id,), "teachers": (course.teacher,)}
 
-    def of_lecture(self, ci: int, ri: int, slot: int, *, teacher: bool = False) -> dict:
+    def of_lecture(self, ci: int, ri: int, slot: int, *, teacher: bool = False) -> dict[str, Any]:
         """A lecture's course, room and period (and the course's teacher), as a violation's
         fields."""
-        fields: dict = {"courses": (self.courses[ci].id,), "rooms": (self.rooms[ri].id,)}
+        fields: dict[str, Any] = {
+            "courses": (self.courses[ci].id,),
+            "rooms": (self.rooms[ri].id,),
+        }
         if teacher:
             fields["teachers"] = (self.courses[ci].teacher,)
         return {**fields, **self.at(slot)}
