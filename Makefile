@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help demo test test-quick lint clean
+.PHONY: help demo test test-quick lint lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -13,8 +13,7 @@ help:  ## list the targets
 $(BIN)/.installed: requirements-dev.txt
 	scripts/system-packages.sh build
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 
 demo: $(BIN)/.installed  ## render the Scheduler Service and serve it on 127.0.0.1:$(PORT), no services needed
@@ -34,3 +33,7 @@ lint: $(BIN)/.installed  ## ruff on the template's own Python
 
 clean:  ## remove renders, caches and virtualenvs
 	rm -rf build .cache artifacts $(VENV)
+
+lock: $(BIN)/.installed  ## re-pin requirements-dev.txt (with hashes) from requirements-dev.in
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --no-annotate \
+		--generate-hashes --custom-compile-command "make lock" requirements-dev.in -o requirements-dev.txt

@@ -9,11 +9,14 @@ from __future__ import annotations
 import ast
 import json
 import os
+import posixpath
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +78,19 @@ def shellcheck(script: Path, *, shell: str | None = None) -> subprocess.Complete
 
 
 def compose_config(
-    compose_file: Path, env: dict[str, str] | None = None
+    *compose_files: Path, env: dict[str, str] | None = None, quiet: bool = True
 ) -> subprocess.CompletedProcess:
-    """`docker-compose config -q`: parses, interpolates and validates, with no Docker engine."""
+    """`docker-compose config`: merges the files in order, interpolates and validates, with no
+    Docker engine; unless `quiet`, the merged configuration is on stdout."""
     values = COMPOSE_ENV if env is None else env
     # Only the given values count: nothing from the caller's environment or a .env file.
     clean = {k: v for k, v in os.environ.items() if k not in COMPOSE_ENV}
+    directory = compose_files[0].parent
+    files = [arg for path in compose_files for arg in ("-f", str(path))]
     return subprocess.run(
-        [tool("docker-compose"), "--project-directory", str(compose_file.parent),
-         "--env-file", os.devnull, "-f", str(compose_file), "config", "-q"],
-        cwd=compose_file.parent, env={**clean, **values}, capture_output=True, text=True,
-        timeout=120,
+        [tool("docker-compose"), "--project-directory", str(directory), "--env-file", os.devnull,
+         *files, "config", *(["-q"] if quiet else [])],
+        cwd=directory, env={**clean, **values}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
@@ -436,3 +441,344 @@ def unhashed_requirements(lock: Path) -> list[str]:
         for line in text.splitlines()
         if line.strip() and not line.startswith(("#", "-")) and "--hash=sha256:" not in line
     ]
+
+
+# --- the image and the stack agree on what may be written ----------------------------------------
+# A task definition mounts an empty volume on each writable path of a read-only container. Docker
+# discards what a build step writes under a VOLUME declared before it; ECS gives a mount the owner
+# of the image's VOLUME (root otherwise); and a mount hides whatever the image put below it.
+PATH_TOKEN = re.compile(r"""(?<![^\s="':,])(/[^\s"';&|,)]*)""")
+VARIABLE = re.compile(r"\$\{(\w+)(?::[-+][^}]*)?\}|\$(\w+)")
+
+
+@dataclass
+class Step:
+    """One instruction of the Dockerfile's last stage, its variables substituted."""
+
+    line: int
+    keyword: str
+    text: str
+    env: dict[str, str]  # ARG and ENV values in force at this step
+
+
+def _clean(path: str) -> str:
+    return posixpath.normpath(re.sub("/+", "/", path))
+
+
+def _substitute(text: str, values: dict[str, str]) -> str:
+    return VARIABLE.sub(lambda m: values.get(m.group(1) or m.group(2), m.group(0)), text)
+
+
+def _assignments(text: str) -> dict[str, str]:
+    """`ARG`/`ENV` arguments: `A=1 B="2 3"`, or the old `ENV A 1` form."""
+    words = shlex.split(text)
+    if words and "=" not in words[0]:
+        return {words[0]: " ".join(words[1:])}
+    return dict(word.split("=", 1) if "=" in word else (word, "") for word in words)
+
+
+def dockerfile_steps(text: str) -> list[Step]:
+    """The last stage's instructions, with the ENV they inherit from the stages they build on."""
+    logical: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not pending and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        if pending and line.lstrip().startswith("#"):
+            continue  # a comment inside a continued instruction is dropped
+        start = start if pending else number
+        if line.rstrip().endswith("\\"):
+            pending.append(line.rstrip()[:-1])
+            continue
+        logical.append((start, " ".join([*pending, line]).strip()))
+        pending = []
+    stages: dict[str, dict[str, str]] = {}
+    steps: list[Step] = []
+    env: dict[str, str] = {}
+    for number, instruction in logical:
+        keyword, _, rest = instruction.partition(" ")
+        keyword = keyword.upper()
+        if keyword == "FROM":
+            words = rest.split()
+            env = dict(stages.get(words[0], {}))
+            if len(words) >= 3 and words[-2].upper() == "AS":
+                stages[words[-1]] = env
+            steps = []
+            continue
+        rest = rest.strip()
+        if keyword in {"ARG", "ENV"}:
+            env.update({k: _substitute(v, env) for k, v in _assignments(rest).items()})
+        steps.append(Step(number, keyword, _substitute(rest, env), dict(env)))
+    return steps
+
+
+def _paths_named(text: str) -> set[str]:
+    """Absolute paths in a command; URLs (`redis://host:6379/0`) and `:memory:` are none."""
+    tokens = (m.group(1) for m in PATH_TOKEN.finditer(text))
+    return {_clean(token) for token in tokens if len(token) > 1 and ":" not in token}
+
+
+def _path_values(env: dict[str, str]) -> dict[str, str]:
+    """Variables naming one absolute path (XDG_CACHE_HOME, ...): where programs write."""
+    return {
+        k: _clean(v) for k, v in env.items() if v.startswith("/") and not re.search(r"[\s:]", v)
+    }
+
+
+def _destination(step: Step, workdir: str) -> str:
+    words = [w for w in shlex.split(step.text) if not w.startswith("--")]
+    target = words[-1].strip("[]\"',")
+    return _clean(posixpath.join(workdir, target))
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def step_writes(steps: list[Step]) -> list[tuple[Step, set[str]]]:
+    """Where each step may write: a RUN anywhere it names, where its environment points, and
+    /tmp (every program's temporary files); COPY and ADD their destination; WORKDIR itself."""
+    workdir = "/"
+    writes = []
+    for step in steps:
+        if step.keyword == "WORKDIR":
+            workdir = _clean(posixpath.join(workdir, step.text))
+            writes.append((step, {workdir}))
+        elif step.keyword in {"COPY", "ADD"}:
+            writes.append((step, {_destination(step, workdir)}))
+        elif step.keyword == "RUN":
+            named = _paths_named(step.text) | set(_path_values(step.env).values())
+            writes.append((step, named | {"/tmp"}))
+    return writes
+
+
+def _app_users(steps: list[Step]) -> set[str]:
+    """The user the containers run as (last USER), by number and by name."""
+    users = [s.text.split(":")[0] for s in steps if s.keyword == "USER"]
+    if not users:
+        return set()
+    names = {users[-1]}
+    for step in steps:
+        for command in re.split(r"&&|;", step.text) if step.keyword == "RUN" else []:
+            words = shlex.split(command)
+            uid = words[words.index("--uid") + 1] if "--uid" in words else None
+            if words[:1] == ["useradd"] and uid == users[-1]:
+                names.add(words[-1])
+    return names
+
+
+def _given_to(step: Step, path: str) -> str | None:
+    """The owner a step gives `path` to (chown, install -o, COPY --chown), if it does."""
+    if step.keyword in {"COPY", "ADD"}:
+        match = re.search(r"--chown=(\S+)", step.text)
+        return match.group(1).split(":")[0] if match else None
+    for command in re.split(r"&&|;", step.text) if step.keyword == "RUN" else []:
+        words = shlex.split(command)
+        if path not in {_clean(w) for w in words if w.startswith("/")}:
+            continue
+        if words[:1] == ["chown"]:
+            owner = next(w for w in words[1:] if not w.startswith("-"))
+            return owner.split(":")[0]
+        if words[:1] == ["install"] and "-o" in words:
+            return words[words.index("-o") + 1]
+    return None
+
+
+def image_mount_problems(
+    dockerfile_text: str, template: dict, *, root_owned: frozenset[str] = frozenset()
+) -> list[str]:
+    """Problems between the Dockerfile's VOLUMEs and the paths the stack's containers of the image
+    mount. `root_owned` paths stay root's (agents that run as root); the others must be the app
+    user's, given to it before the VOLUME line."""
+    steps = dockerfile_steps(dockerfile_text)
+    volumes: dict[str, Step] = {}
+    for step in steps:
+        if step.keyword == "VOLUME":
+            text = step.text.strip()
+            paths = json.loads(text) if text.startswith("[") else text.split()
+            volumes.update({_clean(p): step for p in paths})
+    problems = []
+    mounted: set[str] = set()
+    for where, container in container_definitions(template):
+        if container.get("Image") != {"Ref": "ImageUri"}:
+            continue
+        paths = {_clean(m["ContainerPath"]) for m in container.get("MountPoints") or []}
+        mounted |= paths
+        for path in sorted(paths - set(volumes)):
+            problems.append(f"{where} mounts {path}, which is no VOLUME of the image")
+        for path in sorted(set(volumes) - paths):
+            problems.append(f"{where} does not mount the image's VOLUME {path}")
+
+    writes = step_writes(steps)
+    users = _app_users(steps)
+    for path, volume in sorted(volumes.items()):
+        for step, written in writes:
+            if step.line > volume.line and any(_under(w, path) for w in written):
+                problems.append(
+                    f"line {step.line} ({step.keyword}) writes under {path} after its VOLUME "
+                    f"(line {volume.line}): Docker discards that"
+                )
+        owners = [
+            (step.line, owner)
+            for step in steps
+            if step.line < volume.line and (owner := _given_to(step, path)) is not None
+        ]
+        if path in root_owned:
+            owners_of_app = [line for line, owner in owners if owner in users]
+            if owners_of_app:
+                problems.append(
+                    f"line {owners_of_app[0]} gives {path} to the app user; it is root's"
+                )
+        elif not owners or owners[-1][1] not in users:
+            problems.append(f"{path} is not given to the app user ({'/'.join(sorted(users))}) "
+                            f"before its VOLUME (line {volume.line})")  # fmt: skip
+
+    prepared: list[tuple[str, str]] = []  # (what, path) the image puts in place for run time
+    for step, written in writes:
+        if step.keyword == "RUN":
+            named = _paths_named(step.text)
+            prepared += [(f"line {step.line} (RUN)", p) for p in named if p not in volumes]
+        else:
+            prepared += [(f"line {step.line} ({step.keyword})", p) for p in written]
+    last = steps[-1].env if steps else {}
+    prepared += [(f"ENV {name}", p) for name, p in _path_values(last).items()]
+    for mount in sorted(mounted):
+        for what, path in prepared:
+            if _under(path, mount):
+                problems.append(f"{what} prepares {path}, hidden by the mount on {mount}")
+    return problems
+
+
+# --- alarms, their runbook and the metrics behind them --------------------------------------------
+def _sub_text(value: Any) -> str:
+    return value.get("Fn::Sub", "") if isinstance(value, dict) else str(value or "")
+
+
+def alarm_name(alarm: dict) -> str | None:
+    """The part of AlarmName after the stack's prefix: the title of its runbook section."""
+    match = re.fullmatch(
+        r"\$\{ServiceName\}-\$\{EnvironmentName\}-([a-z0-9-]+)",
+        _sub_text(alarm.get("Properties", {}).get("AlarmName")),
+    )
+    return match.group(1) if match else None
+
+
+def alarm_problems(template: dict, runbook: str) -> list[str]:
+    """Every alarm acts, pages through the topic both ways if it pages at all, and has a
+    `### <name>` section in the runbook that its description points to."""
+    problems = []
+    sections = set(re.findall(r"^### ([a-z0-9-]+)\s*$", runbook, re.M))
+    for logical_id, alarm in resources_of(template, "AWS::CloudWatch::Alarm").items():
+        props = alarm.get("Properties", {})
+        actions = props.get("AlarmActions") or []
+        if not actions:
+            problems.append(f"{logical_id}: no AlarmActions")
+        if {"Ref": "AlarmTopic"} in actions and {"Ref": "AlarmTopic"} not in (
+            props.get("OKActions") or []
+        ):
+            problems.append(f"{logical_id}: pages, but not when it is OK again (OKActions)")
+        name = alarm_name(alarm)
+        if name is None:
+            problems.append(
+                f"{logical_id}: AlarmName is not ${{ServiceName}}-${{EnvironmentName}}-<name>"
+            )
+        elif name not in sections:
+            problems.append(f"{logical_id}: no '### {name}' section in docs/operations.md")
+        elif f"docs/operations.md#{name}" not in str(props.get("AlarmDescription", "")):
+            problems.append(
+                f"{logical_id}: its description does not link docs/operations.md#{name}"
+            )
+    return problems
+
+
+def _key(value: Any) -> str:
+    """A comparable form of a template value (a string, or a !Sub/!Ref)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def alarm_custom_metrics(template: dict) -> dict[tuple[str, str], list[str]]:
+    """(namespace, metric name) of every non-AWS metric an alarm reads, with the alarms."""
+    used: dict[tuple[str, str], list[str]] = {}
+    for logical_id, alarm in resources_of(template, "AWS::CloudWatch::Alarm").items():
+        props = alarm.get("Properties", {})
+        metrics = [props] + [
+            q["MetricStat"]["Metric"] for q in props.get("Metrics") or [] if "MetricStat" in q
+        ]
+        for metric in metrics:
+            namespace = metric.get("Namespace")
+            if namespace is None or str(namespace).startswith("AWS/"):
+                continue
+            used.setdefault((_key(namespace), metric["MetricName"]), []).append(logical_id)
+    return used
+
+
+def published_metrics(template: dict, emf_line: str) -> set[tuple[str, str]]:
+    """The custom metrics that reach CloudWatch: the metric filters' and those of the container
+    running deploy/queue_metrics.py, whose line of embedded metric format is `emf_line` (made
+    with the namespace the container is given)."""
+    published = set()
+    for mf in resources_of(template, "AWS::Logs::MetricFilter").values():
+        for transformation in mf["Properties"]["MetricTransformations"]:
+            published.add((_key(transformation["MetricNamespace"]), transformation["MetricName"]))
+    directives = json.loads(emf_line)["_aws"]["CloudWatchMetrics"]
+    for _where, container in container_definitions(template):
+        if "deploy/queue_metrics.py" not in container.get("Command", []):
+            continue
+        env = {v["Name"]: v["Value"] for v in container.get("Environment") or []}
+        for directive in directives:
+            for metric in directive["Metrics"]:
+                published.add((_key(env["QUEUE_METRICS_NAMESPACE"]), metric["Name"]))
+    return published
+
+
+# --- CloudWatch Logs filter patterns, the JSON form -----------------------------------------------
+FILTER_TOKEN = re.compile(r'\s*(\(|\)|&&|\|\||!=|=|\$\.[\w.]+|"(?:[^"\\]|\\.)*")')
+
+
+def json_filter_matches(pattern: str, record: dict) -> bool:
+    """Whether a CloudWatch Logs JSON filter pattern (`{ ... }` of `$.field = "text"` terms,
+    `&&`, `||`, parentheses) matches a log record. `*` may only open or close a string: the
+    forms AWS documents."""
+    body = pattern.strip()
+    assert body.startswith("{") and body.endswith("}"), pattern
+    body = body[1:-1]
+    tokens, position = [], 0
+    while body[position:].strip():
+        match = FILTER_TOKEN.match(body, position)
+        assert match, f"cannot read the filter pattern at {body[position:]!r}"
+        tokens.append(match.group(1))
+        position = match.end()
+
+    def term(i: int) -> tuple[bool, int]:
+        if tokens[i] == "(":
+            value, i = either(i + 1)
+            assert tokens[i] == ")", pattern
+            return value, i + 1
+        selector, operator, literal = tokens[i : i + 3]
+        text = json.loads(literal)
+        assert "*" not in text.strip("*"), f"a wildcard inside {literal}"
+        value: Any = record
+        for part in selector[2:].split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        glob = re.escape(text).replace(r"\*", ".*")
+        found = isinstance(value, str) and re.fullmatch(glob, value) is not None
+        return (found if operator == "=" else not found), i + 3
+
+    def both(i: int) -> tuple[bool, int]:
+        value, i = term(i)
+        while i < len(tokens) and tokens[i] == "&&":
+            right, i = term(i + 1)
+            value = value and right
+        return value, i
+
+    def either(i: int) -> tuple[bool, int]:
+        value, i = both(i)
+        while i < len(tokens) and tokens[i] == "||":
+            right, i = both(i + 1)
+            value = value or right
+        return value, i
+
+    result, end = either(0)
+    assert end == len(tokens), pattern
+    return result

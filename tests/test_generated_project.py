@@ -1,5 +1,7 @@
 """Run each generated project's own checks and tests, on SQLite and on MariaDB + Redis."""
 
+import configparser
+import json
 import os
 import pty
 import select
@@ -43,13 +45,40 @@ def test_suite_passes_on_sqlite(which: str, request: pytest.FixtureRequest):
 
 
 @pytest.mark.parametrize("which", ["default_project", "lean_project"])
-def test_suite_passes_on_mariadb_and_redis(which: str, request: pytest.FixtureRequest, services):
+def test_suite_passes_on_mariadb_and_redis_above_its_coverage_floor(
+    which: str, request: pytest.FixtureRequest, services, tmp_path: Path
+):
+    """As the generated CI's integration job runs it: every test, with coverage, so the floor
+    in .coveragerc applies; the floor is within 2 points of the total measured."""
     project = request.getfixturevalue(which)
     python = project_python(project)
-    env = {**settings_env(project, "ci"), **service_env(project.name[:8], redis_db=5)}
-    result = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+    env = {
+        **settings_env(project, "ci"),
+        **service_env(project.name[:8], redis_db=5),
+        "COVERAGE_FILE": str(tmp_path / ".coverage"),  # the shared render stays as rendered
+    }
+    report = tmp_path / "coverage.json"
+    result = run(
+        [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--cov",
+            f"--cov-report=json:{report}",
+        ],
+        cwd=project,
+        env=env,
+    )
     assert_ok(result)
     assert " passed" in result.stdout and " failed" not in result.stdout
+    measured = json.loads(report.read_text(encoding="utf-8"))["totals"]["percent_covered"]
+    rc = configparser.ConfigParser()
+    rc.read(project / ".coveragerc", encoding="utf-8")
+    floor = rc.getfloat("report", "fail_under")
+    assert floor <= measured <= floor + 2, f"measured {measured:.2f} %: move fail_under ({floor})"
 
 
 @pytest.mark.parametrize("which", ["default_project", "lean_project"])
@@ -86,7 +115,7 @@ def test_types_check_strictly_and_the_check_can_fail(
     without an error code each fail it."""
     source = request.getfixturevalue(which)
     mypy = project_python(source).parent / "mypy"
-    env = settings_env(source, "test")
+    env = {**settings_env(source, "test"), "MYPY_CACHE_DIR": str(tmp_path / "mypy-cache")}
     clean = run([mypy, "."], cwd=source, env=env)
     assert_ok(clean)
     assert "Success: no issues found" in clean.stdout

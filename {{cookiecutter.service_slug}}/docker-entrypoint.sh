@@ -7,6 +7,10 @@
 #   migrate   wait for the database, apply migrations (run once per release, before the deploy)
 #   anything else is run as given: `docker run IMAGE python manage.py shell`
 #
+# Development only (docker-compose.dev.yml; they need the test stage's tools):
+#   web-reload     wait, migrate, runserver: reloads on every code change
+#   worker-reload  wait, run a Celery worker under watchfiles: restarted on every Python change
+#
 # Extra arguments after the role go to the server: `worker --concurrency 4`.
 # Every role ends in `exec`, so the server is PID 1's successor and receives SIGTERM directly.
 set -eu
@@ -24,6 +28,18 @@ print("mysql://{}:{}@{}:{}/{}".format(quote(e["DATABASE_USER"], safe=""),
       quote(e.get("DATABASE_PASSWORD", ""), safe=""), e["DATABASE_HOST"],
       e.get("DATABASE_PORT", "3306"), e["DATABASE_NAME"]))')"
     export DATABASE_URL
+fi
+
+# The image's build-time caches (`manage.py warm_up`, in XDG_CACHE_HOME) are read-only where the
+# root file system is (ECS), and a JIT compiler's cache will not be used from a folder it cannot
+# write to, not even to load from it. Such a container works on its own copy in /tmp.
+if [ -d "${XDG_CACHE_HOME:-}" ] && [ ! -w "$XDG_CACHE_HOME" ]; then
+    if copy="$(mktemp -d "${TMPDIR:-/tmp}/cache.XXXXXX")" && cp -R "$XDG_CACHE_HOME/." "$copy"; then
+        XDG_CACHE_HOME="$copy"
+        export XDG_CACHE_HOME
+    else
+        echo "warning: no writable copy of $XDG_CACHE_HOME: caches are rebuilt as needed" >&2
+    fi
 fi
 
 wait_for_db() {
@@ -60,6 +76,16 @@ case "$role" in
     migrate)
         wait_for_db
         exec python manage.py migrate --noinput "$@"
+        ;;
+    web-reload)
+        wait_for_db
+        python manage.py migrate --noinput
+        exec python manage.py runserver "0.0.0.0:${PORT:-8000}" "$@"
+        ;;
+    worker-reload)
+        wait_for_db
+        exec watchfiles --filter python \
+            "celery --app $project worker --loglevel ${LOG_LEVEL:-INFO} $*" .
         ;;
     *)
         exec "$role" "$@"

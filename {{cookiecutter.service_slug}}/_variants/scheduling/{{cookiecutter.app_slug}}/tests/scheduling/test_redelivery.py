@@ -36,7 +36,7 @@ def test_a_killed_workers_run_completes_exactly_once(
     )
     problem_id = response.json()["id"]
     response = scheduler_client.post(
-        f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 8, "seed": 2}, format="json"
+        f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 4, "seed": 2}, format="json"
     )
     run_id = response.json()["id"]
     assert wait_until(lambda: GenerationRun.objects.get(pk=run_id).phase == "search", timeout=40), (

@@ -1,15 +1,21 @@
-"""Command line, run as a subprocess: solve, verify, bench and one-line errors on bad input."""
+"""Command line: solve, verify, bench and one-line errors on bad input. The commands run
+in-process (`cli.main`, output captured); one test runs `python -m` as a subprocess, which is
+how people call it."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from ... import timetabling
+from ...timetabling.tools import cli
 
 PKG_DIR = Path(timetabling.__file__).parent
 APP = timetabling.__name__  # e.g. "scheduler.timetabling"
@@ -17,14 +23,38 @@ ROOT = PKG_DIR.parents[1]
 DATA = PKG_DIR / "data"
 
 
-def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", APP, *args],
+class Outcome(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str) -> Outcome:
+    """The command `python -m <app>.timetabling <args>`, run in this process."""
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(list(args))
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    """The process boundary itself: the module entry point, its exit code and its streams."""
+    out = tmp_path / "toy.sol"
+    args = ["solve", str(DATA / "toy.ctt"), "--time-limit", "1", "-o", str(out)]
+    p = subprocess.run(
+        [sys.executable, "-m", APP, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert p.returncode == 0, p.stderr
+    assert "cost=" in p.stdout and "done" in p.stderr and out.is_file()
+    missing = str(tmp_path / "missing.sol")
+    bad = subprocess.run(
+        [sys.executable, "-m", APP, "verify", str(DATA / "toy.ctt"), missing],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=60,
     )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file" in bad.stderr
 
 
 def test_solve_then_verify(tmp_path: Path) -> None:
@@ -127,7 +157,10 @@ def test_infeasible_problem_exits_1_with_reasons(tmp_path: Path) -> None:
         (["bench", "missing.ctt"], "no such file"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], needle: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], needle: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # relative names ("missing.ctt", "x.sol") resolve here
     bad = tmp_path / "bad.ctt"
     bad.write_text("Name: x\nCourses: banana\n")
     pin = tmp_path / "pin.txt"

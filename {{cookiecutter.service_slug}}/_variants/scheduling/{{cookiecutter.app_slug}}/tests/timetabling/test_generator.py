@@ -2,6 +2,8 @@
 
 Fixed seeds, small budgets (each solve <= 6 s). Instances: the package's demo data, plus comp11
 from the test fixtures. Time bounds below are generous: they prove a limit is honoured, not speed.
+Solves whose result several tests read (comp01 solved, constructed timetables) run once per
+module.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import dataclasses
 import itertools
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -19,6 +21,7 @@ from ...timetabling.generator import (
     ANY_ROOM,
     GeneratorInputError,
     Progress,
+    SolveResult,
     solve,
 )
 from ...timetabling.model import Assignment, Course, Curriculum, Problem, Room
@@ -38,12 +41,32 @@ def _check(problem: Problem, res, formulation: str = "UD2") -> None:
         assert res.bound <= res.cost
 
 
-@pytest.mark.parametrize(
-    ("name", "budget"), [("toy.ctt", 1.0), ("comp01.ctt", 4.0), ("comp07.ctt", 5.0)]
-)
-def test_ud2_timetables_pass_the_verifier(name: str, budget: float) -> None:
+class Solved(NamedTuple):
+    problem: Problem
+    result: SolveResult
+    progress: list[Progress]
+    budget: float
+
+
+@pytest.fixture(scope="module")
+def comp01() -> Solved:
+    """comp01 solved once (3 s, seed 0), with the progress it reported."""
+    problem = read_problem(DATA / "comp01.ctt")
+    seen: list[Progress] = []
+    return Solved(
+        problem, solve(problem, time_limit=3.0, seed=0, on_progress=seen.append), seen, 3.0
+    )
+
+
+def _solved(name: str, budget: float) -> Solved:
     problem = read_problem(DATA / name)
-    res = solve(problem, time_limit=budget, seed=1)
+    return Solved(problem, solve(problem, time_limit=budget, seed=1), [], budget)
+
+
+@pytest.mark.parametrize("name", ["toy.ctt", "comp01.ctt", "comp07.ctt"])
+def test_ud2_timetables_pass_the_verifier(name: str, comp01: Solved) -> None:
+    budgets = {"toy.ctt": 1.0, "comp07.ctt": 4.0}
+    problem, res, _, budget = comp01 if name == "comp01.ctt" else _solved(name, budgets[name])
     _check(problem, res)
     assert res.status in ("feasible", "optimal")
     assert res.first_feasible_seconds is not None
@@ -83,20 +106,18 @@ def test_pins_are_kept() -> None:
     assert any(a.course == "c0002" and (a.day, a.period) == (4, 5) for a in res.assignments)
 
 
-def test_base_that_is_feasible_is_never_made_worse() -> None:
-    problem = read_problem(DATA / "comp01.ctt")
-    first = solve(problem, time_limit=2.0, seed=3)
+def test_base_that_is_feasible_is_never_made_worse(comp01: Solved) -> None:
+    problem, first = comp01.problem, comp01.result
     again = solve(problem, time_limit=1.0, seed=4, base=first.assignments)
     _check(problem, again)
     assert again.cost is not None and first.cost is not None and again.cost <= first.cost
 
 
-def test_minimal_change_after_a_conflicting_move_comp01() -> None:
+def test_minimal_change_after_a_conflicting_move_comp01(comp01: Solved) -> None:
     """Few lectures move beyond the displaced ones. The test displaces a course with few
     lectures, so wall-clock noise cannot decide it; `bench --min-change` measures the hard case
     (the course with most lectures) on comp01..comp07."""
-    problem = read_problem(DATA / "comp01.ctt")
-    first = solve(problem, time_limit=3.0, seed=0)
+    problem, first = comp01.problem, comp01.result
     course, broken = perturb(problem, first.assignments, fewest=True)
     displaced = sum(1 for a in broken if a.course == course)
     assert verify(problem, broken).hard_violations > 0
@@ -109,10 +130,8 @@ def test_minimal_change_after_a_conflicting_move_comp01() -> None:
     assert res.moved <= displaced + 3, (course, displaced, res.moved)
 
 
-def test_progress_is_reported_and_rate_limited() -> None:
-    problem = read_problem(DATA / "comp01.ctt")
-    seen: list[Progress] = []
-    res = solve(problem, time_limit=2.5, on_progress=seen.append)
+def test_progress_is_reported_and_rate_limited(comp01: Solved) -> None:
+    problem, res, seen, _ = comp01
     _check(problem, res)
     phases = [p.phase for p in seen]
     assert phases[0] == "checks"
@@ -194,16 +213,22 @@ def test_bad_requests_raise_input_errors(kwargs, message) -> None:
         solve(problem, time_limit=1.0, **kwargs)
 
 
-def _constructed(problem: Problem):
-    """The constructed timetable, before any search: a slow machine only waits longer."""
-    phases: list[str] = []
-    res = solve(
-        problem,
-        time_limit=10.0,  # about 1 s of construction after the first timetable
-        seed=2,
-        on_progress=lambda progress: phases.append(progress.phase),
-        should_stop=lambda: "search" in phases,
-    )
+_CONSTRUCTED: dict[str, SolveResult] = {}
+
+
+def _constructed(problem: Problem) -> SolveResult:
+    """The constructed timetable, before any search (once per instance): a slow machine only
+    waits longer."""
+    if problem.name not in _CONSTRUCTED:
+        phases: list[str] = []
+        _CONSTRUCTED[problem.name] = solve(
+            problem,
+            time_limit=10.0,  # about 1 s of construction after the first timetable
+            seed=2,
+            on_progress=lambda progress: phases.append(progress.phase),
+            should_stop=lambda: "search" in phases,
+        )
+    res = _CONSTRUCTED[problem.name]
     assert res.assignments, res.status
     return res
 
