@@ -1,23 +1,30 @@
 """Benchmark the template: render time, and the generated suite's time on SQLite and MariaDB.
 
-    .venv/bin/python scripts/bench_template.py [--renders 10] [--skip-suites]
+    .venv/bin/python scripts/bench_template.py [--renders 10] [--skip-suites] [--against REV]
 
-Prints one line per figure. Needs MariaDB and Redis on 127.0.0.1 for the MariaDB figure.
+Prints one line per figure. Needs MariaDB and Redis on 127.0.0.1 for the MariaDB figure. With
+`--against REV` the default render of the template at git revision REV is timed in the same run,
+each suite right after its counterpart, and each figure is also given as a ratio to it: the
+machine's speed varies from day to day, a ratio measured in one run does not.
 """
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.bakery import bake, project_python, run, service_env
+from cookiecutter.main import cookiecutter
+
+from tests.bakery import TEMPLATE, bake, project_python, run, service_env
 
 
-def timed(label: str, fn) -> float:
+def timed(label: str, fn: Callable[[], None]) -> float:
     started = time.perf_counter()
     fn()
     seconds = time.perf_counter() - started
@@ -25,10 +32,53 @@ def timed(label: str, fn) -> float:
     return seconds
 
 
+def bake_revision(revision: str, output: Path) -> Path:
+    """The default render of the template as it was at `revision`."""
+    source = output / "template"
+    source.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", revision], cwd=TEMPLATE, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    return Path(cookiecutter(str(source), no_input=True, output_dir=str(output / "render")))
+
+
+def suites(project: Path) -> list[tuple[str, dict[str, str], list[str]]]:
+    slug = project.name
+    return [
+        (
+            "SQLite",
+            {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.test"},
+            ["-m", "not integration"],
+        ),
+        (
+            "MariaDB + Redis",
+            {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.ci", **service_env("bench", 6)},
+            [],
+        ),
+    ]
+
+
+def run_suite(project: Path, label: str, env: dict[str, str], marker: list[str]) -> float:
+    python = project_python(project)
+
+    def suite() -> None:
+        result = run(
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *marker], cwd=project, env=env
+        )
+        tail = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
+        print(f"  {tail[0]}")
+        if result.returncode:
+            sys.exit(f"{label} failed:\n{result.stdout[-3000:]}")
+
+    return timed(label, suite)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--renders", type=int, default=10)
     parser.add_argument("--skip-suites", action="store_true")
+    parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,33 +93,14 @@ def main() -> None:
         )
         if args.skip_suites:
             return
-        python = project_python(project)
-        slug = project.name
-        for label, env, marker in (
-            (
-                "generated suite on SQLite",
-                {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.test"},
-                ["-m", "not integration"],
-            ),
-            (
-                "generated suite on MariaDB + Redis",
-                {"DJANGO_SETTINGS_MODULE": f"{slug}.environments.ci", **service_env("bench", 6)},
-                [],
-            ),
+        baseline = bake_revision(args.against, Path(tmp) / "baseline") if args.against else None
+        for (label, env, marker), old in zip(
+            suites(project), suites(baseline) if baseline else [None, None], strict=True
         ):
-
-            def suite(env=env, marker=marker, label=label) -> None:
-                result = run(
-                    [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *marker],
-                    cwd=project,
-                    env=env,
-                )
-                tail = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
-                print(f"  {tail[0]}")
-                if result.returncode:
-                    sys.exit(f"{label} failed:\n{result.stdout[-3000:]}")
-
-            timed(label, suite)
+            before = run_suite(baseline, f"{label} at {args.against}", *old[1:]) if old else None
+            now = run_suite(project, f"generated suite on {label}", env, marker)
+            if before:
+                print(f"  ratio to {args.against}: {now / before:.2f}")
 
 
 if __name__ == "__main__":

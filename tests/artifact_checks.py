@@ -585,68 +585,93 @@ def _given_to(step: Step, path: str) -> str | None:
     return None
 
 
-def image_mount_problems(
-    dockerfile_text: str, template: dict, *, root_owned: frozenset[str] = frozenset()
-) -> list[str]:
-    """Problems between the Dockerfile's VOLUMEs and the paths the stack's containers of the image
-    mount. `root_owned` paths stay root's (agents that run as root); the others must be the app
-    user's, given to it before the VOLUME line."""
-    steps = dockerfile_steps(dockerfile_text)
-    volumes: dict[str, Step] = {}
+def _volumes(steps: list[Step]) -> dict[str, Step]:
+    volumes = {}
     for step in steps:
         if step.keyword == "VOLUME":
             text = step.text.strip()
             paths = json.loads(text) if text.startswith("[") else text.split()
             volumes.update({_clean(p): step for p in paths})
-    problems = []
-    mounted: set[str] = set()
-    for where, container in container_definitions(template):
-        if container.get("Image") != {"Ref": "ImageUri"}:
-            continue
-        paths = {_clean(m["ContainerPath"]) for m in container.get("MountPoints") or []}
-        mounted |= paths
-        for path in sorted(paths - set(volumes)):
-            problems.append(f"{where} mounts {path}, which is no VOLUME of the image")
-        for path in sorted(set(volumes) - paths):
-            problems.append(f"{where} does not mount the image's VOLUME {path}")
+    return volumes
 
-    writes = step_writes(steps)
+
+def _mounts(template: dict) -> dict[str, set[str]]:
+    """The paths each container of the image (the stack's ImageUri) mounts."""
+    return {
+        where: {_clean(m["ContainerPath"]) for m in container.get("MountPoints") or []}
+        for where, container in container_definitions(template)
+        if container.get("Image") == {"Ref": "ImageUri"}
+    }
+
+
+def _volume_problems(steps: list[Step], path: str, volume: Step, *, root_owned: bool) -> list[str]:
+    """Writes under a VOLUME after its line, and its owner when the line comes."""
+    problems = [
+        f"line {step.line} ({step.keyword}) writes under {path} after its VOLUME "
+        f"(line {volume.line}): Docker discards that"
+        for step, written in step_writes(steps)
+        if step.line > volume.line and any(_under(w, path) for w in written)
+    ]
     users = _app_users(steps)
-    for path, volume in sorted(volumes.items()):
-        for step, written in writes:
-            if step.line > volume.line and any(_under(w, path) for w in written):
-                problems.append(
-                    f"line {step.line} ({step.keyword}) writes under {path} after its VOLUME "
-                    f"(line {volume.line}): Docker discards that"
-                )
-        owners = [
-            (step.line, owner)
-            for step in steps
-            if step.line < volume.line and (owner := _given_to(step, path)) is not None
+    owners = [
+        (step.line, owner)
+        for step in steps
+        if step.line < volume.line and (owner := _given_to(step, path)) is not None
+    ]
+    if root_owned:
+        problems += [
+            f"line {line} gives {path} to the app user; it is root's"
+            for line, owner in owners
+            if owner in users
         ]
-        if path in root_owned:
-            owners_of_app = [line for line, owner in owners if owner in users]
-            if owners_of_app:
-                problems.append(
-                    f"line {owners_of_app[0]} gives {path} to the app user; it is root's"
-                )
-        elif not owners or owners[-1][1] not in users:
-            problems.append(f"{path} is not given to the app user ({'/'.join(sorted(users))}) "
-                            f"before its VOLUME (line {volume.line})")  # fmt: skip
+    elif not owners or owners[-1][1] not in users:
+        problems.append(f"{path} is not given to the app user ({'/'.join(sorted(users))}) "
+                        f"before its VOLUME (line {volume.line})")  # fmt: skip
+    return problems
 
-    prepared: list[tuple[str, str]] = []  # (what, path) the image puts in place for run time
-    for step, written in writes:
+
+def _prepared(steps: list[Step], volumes: dict[str, Step]) -> list[tuple[str, str]]:
+    """(which step, path) of what the image puts in place for its containers: what COPY, ADD and
+    WORKDIR make, the paths a RUN names (a VOLUME itself aside: chown /tmp prepares nothing
+    under it), and where the final environment points programs (XDG_CACHE_HOME, ...)."""
+    prepared = []
+    for step, written in step_writes(steps):
         if step.keyword == "RUN":
-            named = _paths_named(step.text)
-            prepared += [(f"line {step.line} (RUN)", p) for p in named if p not in volumes]
+            named = _paths_named(step.text) - set(volumes)
+            prepared += [(f"line {step.line} (RUN)", p) for p in named]
         else:
             prepared += [(f"line {step.line} ({step.keyword})", p) for p in written]
-    last = steps[-1].env if steps else {}
-    prepared += [(f"ENV {name}", p) for name, p in _path_values(last).items()]
+    final_env = steps[-1].env if steps else {}
+    return prepared + [(f"ENV {name}", p) for name, p in _path_values(final_env).items()]
+
+
+def image_mount_problems(
+    dockerfile_text: str, template: dict, *, root_owned: frozenset[str] = frozenset()
+) -> list[str]:
+    """Problems between the Dockerfile's VOLUMEs and the paths the stack's containers of the image
+    mount: a mount that is no VOLUME (or the reverse), a VOLUME written after its line or not
+    owned as it must be (`root_owned` paths stay root's; the others are the app user's), and
+    anything the image prepares under a mount."""
+    steps = dockerfile_steps(dockerfile_text)
+    volumes = _volumes(steps)
+    problems = []
+    for where, paths in _mounts(template).items():
+        problems += [
+            f"{where} mounts {p}, which is no VOLUME of the image"
+            for p in sorted(paths - set(volumes))
+        ]
+        problems += [
+            f"{where} does not mount the image's VOLUME {p}" for p in sorted(set(volumes) - paths)
+        ]
+    for path, volume in sorted(volumes.items()):
+        problems += _volume_problems(steps, path, volume, root_owned=path in root_owned)
+    mounted = set().union(*_mounts(template).values())
     for mount in sorted(mounted):
-        for what, path in prepared:
-            if _under(path, mount):
-                problems.append(f"{what} prepares {path}, hidden by the mount on {mount}")
+        problems += [
+            f"{what} prepares {path}, hidden by the mount on {mount}"
+            for what, path in _prepared(steps, volumes)
+            if _under(path, mount)
+        ]
     return problems
 
 

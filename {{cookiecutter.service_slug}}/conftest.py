@@ -5,11 +5,12 @@ CI job that forgot a service cannot pass by testing less.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connections
 from rest_framework.test import APIClient
 
 from core.testing import WorkerProcess, database_url_for_worker, signed_in_client
@@ -54,8 +55,9 @@ def eager_tasks() -> Iterator[None]:
 
 
 @pytest.fixture
-def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
-    """Start a worker on the test database; tests using it must commit (transactional_db)."""
+def celery_worker_factory(transactional_db) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real workers on the test database (tests using them must commit, hence
+    transactional_db); each is stopped when the test ends. `pool` as in WorkerProcess."""
     celery_app.control.purge()
     env = {
         **os.environ,
@@ -66,9 +68,39 @@ def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
         "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "DATABASE_CONN_MAX_AGE": "0",
     }
-    worker = WorkerProcess(env, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    if not worker.ready.wait(timeout=60):
+    started: list[WorkerProcess] = []
+
+    def start(*, pool: str = "solo", **extra_env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            {**env, **extra_env}, queue=settings.CELERY_TASK_DEFAULT_QUEUE, pool=pool
+        )
+        started.append(worker)
+        if not worker.ready.wait(timeout=60):
+            pytest.fail(f"celery worker did not start:\n{worker.log}")
+        return worker
+
+    yield start
+    for worker in started:
         worker.stop()
-        pytest.fail(f"celery worker did not start:\n{worker.log}")
-    yield worker
-    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_factory) -> WorkerProcess:
+    """One worker on the test database (see celery_worker_factory)."""
+    return celery_worker_factory()
+
+
+@pytest.fixture
+def unreachable_database() -> Iterator[None]:
+    """Point the default connection at a database that cannot be reached, then restore it."""
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "sqlite":  # the test database is a file (environments/test.py)
+        connection.settings_dict["NAME"] = "/nonexistent-directory/db.sqlite3"
+    else:
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=1)  # nothing listens on port 1
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved)

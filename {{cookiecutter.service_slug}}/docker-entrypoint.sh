@@ -46,6 +46,16 @@ wait_for_db() {
     python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
 }
 
+# gunicorn workers and Celery pool processes each count metrics; prometheus_client sums them
+# through files in this folder (core/metrics.py). Emptied at start: the values of a previous
+# container's processes must not be added to this one's.
+metrics_folder() {
+    PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/metrics-$1}"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    find "$PROMETHEUS_MULTIPROC_DIR" -name '*.db' -type f -delete
+    export PROMETHEUS_MULTIPROC_DIR
+}
+
 role="${1:-web}"
 if [ "$#" -gt 0 ]; then
     shift
@@ -62,10 +72,12 @@ case "$role" in
         if [ ! -f staticfiles/staticfiles.json ]; then
             python manage.py collectstatic --noinput
         fi
+        metrics_folder web
         exec gunicorn --config gunicorn.conf.py "$@" "${project}.wsgi:application"
         ;;
     worker)
         wait_for_db
+        metrics_folder worker
         exec celery --app "$project" worker --loglevel "${LOG_LEVEL:-INFO}" "$@"
         ;;
     beat)

@@ -6,6 +6,7 @@ the load balancer's idle timeout (60 s on an ALB), so the balancer never reuses 
 """
 
 import os
+from typing import Any
 
 
 def _int(name: str, default: int) -> int:
@@ -34,6 +35,51 @@ access_log_format = os.environ.get(
     "GUNICORN_ACCESS_LOG_FORMAT",
     '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s',
 )
+
+# With LOG_FORMAT=json, gunicorn logs in the application's JSON layout (core/logging.py): one
+# object per line, the request id of an access line taken from its X-Request-ID header.
+if os.environ.get("LOG_FORMAT") == "json":
+    from core.logging import JSON_FORMATTER
+
+    def _stream(stream: str, log_filter: str) -> dict[str, object]:
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": [log_filter],
+            "stream": f"ext://sys.{stream}",
+        }
+
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": JSON_FORMATTER},
+        "filters": {
+            "context": {"()": "core.logging.RequestIdFilter"},
+            "access": {"()": "core.logging.AccessLogFilter"},
+        },
+        "handlers": {
+            "error": _stream("stderr", "context"),
+            "access": _stream("stdout", "access"),
+        },
+        "root": {"handlers": ["error"], "level": loglevel.upper()},  # gunicorn configures it
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["error"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            },
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def child_exit(_server: object, worker: Any) -> None:
+    """A dead worker's metric files stay (its counts are kept); mark it dead for live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
 
 # Only the load balancer reaches the containers (security groups), so trust its X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

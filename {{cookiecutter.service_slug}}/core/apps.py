@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Service core"
 
     def ready(self) -> None:
-        from . import celery_signals  # noqa: F401  (connects request-id propagation)
+        # Connect the Celery signal receivers: request-id propagation, task metrics, and a
+        # worker that notices SIGTERM at once.
+        from . import celery_signals, metrics, worker_wakeup  # noqa: F401

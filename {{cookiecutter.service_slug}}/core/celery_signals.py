@@ -1,9 +1,13 @@
-"""Carry the web request id into the tasks it enqueues, and into their logs."""
+"""Carry the web request id into the tasks it enqueues, and into their logs; stamp each task
+message with the time it was published, so the age of the oldest waiting task can be measured
+from the queue itself (deploy/queue_metrics.py, core.queues)."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from celery import signals
 
+from .queues import PUBLISHED_AT
 from .request_context import current_request_id, reset_request_id, set_request_id
 
 HEADER = "request_id"
@@ -12,8 +16,10 @@ _tokens: dict[str, Any] = {}
 
 @signals.before_task_publish.connect
 def add_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
-    if headers is not None and HEADER not in headers:
-        headers[HEADER] = current_request_id()
+    if headers is None:
+        return
+    headers.setdefault(HEADER, current_request_id())
+    headers.setdefault(PUBLISHED_AT, datetime.now(UTC).isoformat())
 
 
 @signals.task_prerun.connect

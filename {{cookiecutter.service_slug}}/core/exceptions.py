@@ -1,9 +1,16 @@
-"""One error shape for the whole API: {"code", "message", "extra"}."""
+"""One error shape for the whole API: {"code", "message", "extra"}.
+
+An outage of the database or the broker is a 503 with Retry-After in that shape, never a 500:
+the request may simply be sent again (core.views answers the same outside DRF's views).
+"""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
+from kombu.exceptions import OperationalError as BrokerOperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -46,11 +53,26 @@ class UnprocessableError(ApplicationError):
     code = "unprocessable"
 
 
+# Lost connections, refused connections, lock wait timeouts and deadlocks: worth a retry.
+UNAVAILABLE = (DatabaseOperationalError, DatabaseInterfaceError, BrokerOperationalError)
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable; try again in a few seconds."
+
+
 def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "message": message, "extra": extra or {}}
 
 
+def unavailable_body() -> dict[str, Any]:
+    return error_body("service_unavailable", UNAVAILABLE_MESSAGE)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, UNAVAILABLE):
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return Response(
+            unavailable_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers
+        )
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
     if isinstance(exc, Http404):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -25,3 +26,23 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"heartbeat {self.pk}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key on a create request and what that request created
+    (core/idempotency.py): the same key again answers with it instead of creating twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=64)  # what the key creates, e.g. "scheduler.run"
+    key = models.CharField(max_length=128)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request's parameters
+    resource_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,10 +1,12 @@
-"""Test helpers: API clients, real processes (a Celery worker) and polling. Used by tests only."""
+"""Test helpers: API clients, real processes (a Celery worker), a recording stand-in for remote
+HTTP endpoints, and polling. Used by tests only."""
 
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,13 +35,14 @@ def database_url_for_worker() -> str:
 class WorkerProcess:
     """A real `celery worker` process serving this test run's queue and test database."""
 
-    def __init__(self, env: dict[str, str], *, queue: str) -> None:
+    def __init__(self, env: dict[str, str], *, queue: str, pool: str = "solo") -> None:
+        """`pool="prefork"` runs tasks in a child process with one slot, as deployed workers do."""
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "{{ cookiecutter.service_slug }}", "worker",
-             "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-             "--queues", queue],
+             "--pool", pool, "--concurrency", "1", "--loglevel", "INFO", "--without-mingle",
+             "--without-gossip", "--queues", queue],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         threading.Thread(target=self._read, daemon=True).start()
@@ -63,6 +66,14 @@ class WorkerProcess:
             self.process.kill()
 
 
+def metric_value(name: str, **labels: str) -> float:
+    """A sample of this process's metrics (all processes' with PROMETHEUS_MULTIPROC_DIR); 0 if
+    it was never counted."""
+    from core.metrics import process_registry
+
+    return process_registry().get_sample_value(name, labels) or 0.0
+
+
 def wait_until(
     condition: Callable[[], object], *, timeout: float = 30.0, interval: float = 0.1
 ) -> bool:
@@ -73,3 +84,36 @@ def wait_until(
             return True
         time.sleep(interval)
     return False
+
+
+class RecordingServer:
+    """A local HTTP server that records every request it gets (method, path, body) and answers
+    200: it stands in for an endpoint this machine cannot reach (Sentry, the ECS agent)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, bytes]] = []
+        recorded = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                recorded.append((self.command, self.path, self.rfile.read(length)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_PUT = _record
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

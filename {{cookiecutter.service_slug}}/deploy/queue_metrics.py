@@ -1,8 +1,13 @@
-"""Publish the length of the Celery queue as the CloudWatch metric that scales the workers.
+"""Publish the Celery queue's length and the age of its oldest task as CloudWatch metrics.
 
 Runs next to beat in deploy/service.yml (one publisher per deployment). It prints one line of
 CloudWatch's embedded metric format a minute; the awslogs driver ships it and CloudWatch turns it
-into the `QueueDepth` metric: no AWS SDK, no AWS permission beyond writing logs.
+into the metrics `QueueDepth` (it scales the workers) and `OldestTaskAgeSeconds` (an alarm, see
+docs/operations.md): no AWS SDK, no AWS permission beyond writing logs.
+
+The queue is read by core.queues (the one home of the broker's layout): the oldest task's age
+comes from the `published_at` header the project stamps on every task message; a message
+without one has no known age, and that minute's line carries the depth alone.
 """
 
 import json
@@ -10,25 +15,32 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import redis
 
+# Run as a plain script from the image's /app (`python deploy/queue_metrics.py`): the project's
+# packages are one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core.queues import read_queue_state
 
-def emf_line(*, namespace: str, queue: str, depth: int) -> str:
+
+def emf_line(*, namespace: str, queue: str, depth: int, oldest_age: float | None = None) -> str:
+    metrics = [{"Name": "QueueDepth", "Unit": "Count"}]
+    values: dict[str, Any] = {"Queue": queue, "QueueDepth": depth}
+    if oldest_age is not None:
+        metrics.append({"Name": "OldestTaskAgeSeconds", "Unit": "Seconds"})
+        values["OldestTaskAgeSeconds"] = round(oldest_age, 1)
     return json.dumps(
         {
             "_aws": {
                 "Timestamp": int(time.time() * 1000),
                 "CloudWatchMetrics": [
-                    {
-                        "Namespace": namespace,
-                        "Dimensions": [["Queue"]],
-                        "Metrics": [{"Name": "QueueDepth", "Unit": "Count"}],
-                    }
+                    {"Namespace": namespace, "Dimensions": [["Queue"]], "Metrics": metrics}
                 ],
             },
-            "Queue": queue,
-            "QueueDepth": depth,
+            **values,
         }
     )
 
@@ -43,11 +55,12 @@ def main() -> None:
     )
     while True:
         try:
-            depth = int(client.llen(queue))
+            depth, oldest_age = read_queue_state(client, queue)
         except redis.RedisError as error:
             print(json.dumps({"level": "WARNING", "message": f"queue depth: {error}"}), flush=True)
         else:
-            print(emf_line(namespace=namespace, queue=queue, depth=depth), flush=True)
+            line = emf_line(namespace=namespace, queue=queue, depth=depth, oldest_age=oldest_age)
+            print(line, flush=True)
         time.sleep(interval)
 
 

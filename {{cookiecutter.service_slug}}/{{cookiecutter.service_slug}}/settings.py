@@ -12,6 +12,9 @@ from typing import Any
 import django_stubs_ext
 import environ
 
+from core import error_reporting
+from core.logging import JSON_FORMATTER
+
 # Django's generic classes (ModelAdmin[Model], ...) take type arguments at run time too.
 django_stubs_ext.monkeypatch()
 
@@ -46,8 +49,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: answers probes before anything reads the Host header or redirects to HTTPS.
+    # First: answers probes and scrapes before anything reads the Host header or redirects to
+    # HTTPS, and counts every other request (core/metrics.py).
     "core.health.HealthCheckMiddleware",
+    "core.metrics.MetricsMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,15 +118,23 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 
-if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "{{ cookiecutter.service_slug }}",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+
+def redis_cache(url: str) -> dict[str, Any]:
+    """The shared cache on Redis; an outage is a cache miss (core/cache.py), never a failure."""
+    return {
+        "BACKEND": "core.cache.FailSoftRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "{{ cookiecutter.service_slug }}",
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "retry_seconds": env.float("CACHE_RETRY_SECONDS", default=5.0),
+        },
     }
+
+
+if CACHE_URL:
+    CACHES = {"default": redis_cache(CACHE_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -142,6 +155,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=3300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up within about a second when the broker is down: the caller decides what an
+# unpublished task means (a generation run stays queued for the reaper; see docs/operations.md).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 # Redis re-delivers an unacknowledged task after this long: keep it above the longest task.
 # Each worker looks for such tasks every CELERY_RESTORE_INTERVAL seconds (one cheap ZRANGE);
 # kombu's default throttle would stretch that to ten intervals.
@@ -189,6 +210,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
+    # Costly writes (core/throttling.py), per user; a view names its scope.
+    "DEFAULT_THROTTLE_RATES": {
+        "runs": env("THROTTLE_RUNS", default="30/hour"),
+        "uploads": env("THROTTLE_UPLOADS", default="60/hour"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -213,11 +239,7 @@ LOGGING: dict[str, Any] = {
         "console": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "json": JSON_FORMATTER,
     },
     "handlers": {
         "default": {
@@ -232,6 +254,19 @@ LOGGING: dict[str, Any] = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Metrics and error reporting ---------------------------------------------------------------
+# /metrics answers a direct loopback connection, and anyone else with this bearer token.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Celery workers serve their metrics on 127.0.0.1:<port> (0: not at all).
+CELERY_METRICS_PORT = env.int("CELERY_METRICS_PORT", default=0)
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    error_reporting.start(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SERVICE_RELEASE", default=""),
+    )
 
 # --- The application ------------------------------------------------------------------------
 # Its own settings live with its code and are read from the environment the same way.

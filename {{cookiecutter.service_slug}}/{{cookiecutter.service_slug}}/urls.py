@@ -13,3 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# Unknown API routes answer in the API's error shape; outages are a 503 "try again" (core.views).
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

@@ -1,23 +1,4 @@
-from collections.abc import Iterator
-
 import pytest
-from django.db import connections
-
-
-@pytest.fixture
-def unreachable_database() -> Iterator[None]:
-    """Point the default connection at a database that cannot be reached, then restore it."""
-    connection = connections["default"]
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "sqlite":  # the test database is a file (environments/test.py)
-        connection.settings_dict["NAME"] = "/nonexistent-directory/db.sqlite3"
-    else:
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=1)  # nothing listens on port 1
-    yield
-    connection.close()
-    connection.settings_dict.clear()
-    connection.settings_dict.update(saved)
 
 
 def test_liveness_touches_nothing_and_ignores_host(client):

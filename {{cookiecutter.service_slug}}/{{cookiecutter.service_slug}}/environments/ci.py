@@ -5,7 +5,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..settings import CACHES, CELERY_TASK_DEFAULT_QUEUE, DATABASES, env
+from ..settings import (
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_TASK_DEFAULT_QUEUE,
+    DATABASES,
+    env,
+)
 from .test import *  # noqa: F403
 
 for _name in ("DATABASE_URL", "REDIS_URL"):
@@ -23,13 +29,16 @@ def redis_database(url: str, offset: int) -> str:
 
 
 # Parallel test processes (pytest-xdist names them gw0, gw1, ...) each get their own test
-# database (pytest-django), cache database and Celery queue: one process clearing its cache or
-# running a worker never touches another's data. (A Celery worker a test starts inherits the
-# variable and the queue name already suffixed.)
+# database (pytest-django), cache database (never the broker's: clearing a cache empties its
+# whole database), Celery queue and broker keys (kombu's `unacked` hash is shared by every queue,
+# and a worker restores what it finds there past its own visibility timeout): one process never
+# touches another's data. A Celery worker a test starts inherits the variable, so it computes
+# the same names.
 _process = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _process:
     CACHES["default"]["LOCATION"] = redis_database(
-        CACHES["default"]["LOCATION"], int(_process.removeprefix("gw"))
+        CACHES["default"]["LOCATION"], 1 + int(_process.removeprefix("gw"))
     )
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{_process}:"
     if not CELERY_TASK_DEFAULT_QUEUE.endswith(f"-{_process}"):
         CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-{_process}"

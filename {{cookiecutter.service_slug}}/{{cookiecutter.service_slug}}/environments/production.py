@@ -21,14 +21,7 @@ DATABASES = {"default": tune_database(env.db_url_config(required("DATABASE_URL")
 REDIS_URL = required("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default=REDIS_URL),
-        "KEY_PREFIX": "{{ cookiecutter.service_slug }}",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-}
+CACHES = {"default": redis_cache(env("CACHE_URL", default=REDIS_URL))}  # noqa: F405
 
 # TLS ends at the load balancer, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

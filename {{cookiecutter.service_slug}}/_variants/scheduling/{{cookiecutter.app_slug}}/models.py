@@ -218,6 +218,11 @@ class GenerationRun(models.Model):
     elapsed = models.FloatField(default=0.0)
     attempts = models.PositiveSmallIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    # Delivery (services/run_recovery.py): the task last published for the run and when, and the
+    # delivery running it; every write of a running run is conditional on its owner.
+    task_id = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    owner = models.CharField(max_length=64, blank=True)
     # Outcome
     error_code = models.CharField(max_length=32, blank=True)
     error_message = models.TextField(blank=True)

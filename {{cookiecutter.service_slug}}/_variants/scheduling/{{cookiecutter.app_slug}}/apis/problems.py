@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.auth import signed_in_user
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
+from core.throttling import WriteRateThrottle
 
 from ..models import Course, Curriculum, Problem, Room
 from ..selectors.problems import (
@@ -132,6 +133,8 @@ class CurriculumUpdateInput(serializers.Serializer[Any]):
 
 class ProblemListApi(SchedulingApi):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "uploads"
 
     @extend_schema(
         operation_id="problems_list",

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
+from core.throttling import WriteRateThrottle
 
 from ..errors import ErrorCode
 from ..lectures import Move, Pin, Slot
@@ -143,6 +144,8 @@ class DiffOutput(serializers.Serializer[Any]):
 
 class RevisionListApi(SchedulingApi):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "uploads"
 
     @extend_schema(
         operation_id="revisions_list",

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.auth import signed_in_user
+from core.idempotency import idempotency_key, idempotent_create
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
+from core.throttling import WriteRateThrottle
 
 from ..models import GenerationRun
 from ..selectors.problems import problem_get
@@ -21,6 +23,14 @@ from ..selectors.runs import run_get, run_list
 from ..services.runs import run_cancel, run_start
 from ..timetabling.formulations import generation_formulations
 from .common import ERROR, MAX_ID, SchedulingApi, get_or_404, valid
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Sent again with the same parameters, the request answers with the run the "
+    "first one started (for 24 hours) instead of starting another.",
+)
 
 
 class RunStartInput(serializers.Serializer[Any]):
@@ -77,6 +87,8 @@ class RunOutput(serializers.ModelSerializer[GenerationRun]):
 
 class RunListApi(SchedulingApi):
     parser_classes = [JSONParser]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "runs"
 
     @extend_schema(
         operation_id="runs_list", parameters=PAGE_PARAMETERS, responses=paginated_schema(RunOutput)
@@ -88,17 +100,41 @@ class RunListApi(SchedulingApi):
     @extend_schema(
         operation_id="runs_start",
         request=RunStartInput,
-        responses={202: RunOutput, 400: ERROR, 403: ERROR, 404: ERROR, 422: ERROR},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            202: RunOutput,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+            422: ERROR,
+            429: ERROR,
+        },
     )
     def post(self, request: Request, problem_id: int) -> Response:
+        """With an Idempotency-Key, the same request again answers with the run it started."""
         problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
         data = valid(RunStartInput, request.data)
+        key = idempotency_key(request)
         base_id = data.pop("base_revision")
         base = get_or_404(revision_get, "Revision", revision_id=base_id) if base_id else None
         author = signed_in_user(request)
-        started = run_start(problem=problem, base_revision=base, created_by=author, **data)
-        run = run_get(run_id=started.pk) or started
-        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+        def start() -> int:
+            return run_start(problem=problem, base_revision=base, created_by=author, **data).pk
+
+        if key is None:
+            run_id, created = start(), True
+        else:
+            parameters = {"problem": problem.pk, "base_revision": base_id, **data}
+            run_id, created = idempotent_create(
+                user=author, scope="runs.start", key=key, parameters=parameters, create=start
+            )
+        run = get_or_404(run_get, "Run", run_id=run_id)
+        response = Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class RunDetailApi(SchedulingApi):

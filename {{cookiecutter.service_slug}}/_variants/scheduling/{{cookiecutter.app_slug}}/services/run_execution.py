@@ -1,12 +1,16 @@
 """Running a generation: claim the run, solve while a monitor thread writes progress and reads
 the cancel flag, store the result. Safe to call again for the same run (acks-late re-delivery):
-`_run_claim` decides whether this delivery may run it (docs/scheduling.md)."""
+`_run_claim` decides whether this delivery may run it (docs/scheduling.md).
+
+The claiming delivery becomes the run's `owner`; every later write is conditional on it, so a
+delivery whose run was handed back or taken over (`run_recovery`) stops and writes nothing."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from core.task_protection import protect_task
 
 from ..errors import ErrorCode
 from ..lectures import Lecture
@@ -31,16 +37,20 @@ MAX_ATTEMPTS = 3  # deliveries of one run (re-delivery after a lost worker) befo
 Status = GenerationRun.Status
 
 
-def run_execute(*, run_id: int) -> str:
-    """Run one generation to its end; safe to call again for the same run (see `_run_claim`)."""
+def run_execute(*, run_id: int, delivery: str | None = None) -> str:
+    """Run one generation to its end; safe to call again for the same run (see `_run_claim`).
+
+    `delivery` names this attempt (the task id); it becomes the run's owner while it runs."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    run = _run_claim(run_id)
+    owner = delivery or uuid.uuid4().hex
+    run = _run_claim(run_id, owner)
     if run is None:
         return "skipped"
+    protect_task(seconds=run.time_limit)  # on ECS: no scale-in of this worker mid-run
     base_lectures = revision_lectures(revision=run.base_revision) if run.base_revision else []
     pins = [lec for lec in base_lectures if lec.pinned]
-    monitor = _Monitor(run_id)
+    monitor = _Monitor(run_id, owner)
     monitor.start()
     try:
         result = generator.solve(  # looked up on the package at call time, so tests can wrap it
@@ -56,19 +66,19 @@ def run_execute(*, run_id: int) -> str:
             should_stop=monitor.should_stop,
         )
     except generator.GeneratorInputError as exc:
-        return _run_failed(run_id, ErrorCode.INVALID_INPUT, str(exc))
+        return _run_failed(run, ErrorCode.INVALID_INPUT, str(exc))
     except SoftTimeLimitExceeded:
-        return _run_failed(run_id, ErrorCode.TIME_LIMIT, "The generation overran its time limit.")
+        return _run_failed(run, ErrorCode.TIME_LIMIT, "The generation overran its time limit.")
     except Exception as exc:
         logger.exception("generation run %s failed", run_id)
-        return _run_failed(run_id, ErrorCode.INTERNAL_ERROR, str(exc)[:500])
+        return _run_failed(run, ErrorCode.INTERNAL_ERROR, str(exc)[:500])
     finally:
         monitor.stop_event.set()
         monitor.join()
     return _run_store_result(run, result, pins=pins)
 
 
-def _run_claim(run_id: int) -> GenerationRun | None:
+def _run_claim(run_id: int, owner: str) -> GenerationRun | None:
     """Take a run for this delivery, or None when another delivery owns or finished it.
 
     Rule (idempotency and re-delivery): only a `queued` run starts (one conditional UPDATE, so
@@ -79,39 +89,52 @@ def _run_claim(run_id: int) -> GenerationRun | None:
     """
     now = timezone.now()
     claimed = GenerationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, updated_at=now, attempts=F("attempts") + 1
+        status=Status.RUNNING,
+        started_at=now,
+        updated_at=now,
+        attempts=F("attempts") + 1,
+        owner=owner,
     )
     if not claimed:
         stale = now - timedelta(seconds=settings.SCHEDULING_RUN_STALE_SECONDS)
         claimed = GenerationRun.objects.filter(
             pk=run_id, status=Status.RUNNING, updated_at__lt=stale
-        ).update(updated_at=now, attempts=F("attempts") + 1, phase="", best_cost=None, bound=None)
+        ).update(
+            updated_at=now,
+            attempts=F("attempts") + 1,
+            owner=owner,
+            phase="",
+            best_cost=None,
+            bound=None,
+        )
         if claimed:
             logger.warning("generation run %s: heartbeat is stale, restarting it", run_id)
     if not claimed:
         return None
     run = GenerationRun.objects.select_related("problem", "base_revision").get(pk=run_id)
     if run.cancel_requested:
-        _run_finish(run_id, status=Status.CANCELLED)
+        _run_finish(run, status=Status.CANCELLED)
         return None
     if run.attempts > MAX_ATTEMPTS:
         message = f"The run was started {MAX_ATTEMPTS} times without finishing."
-        _run_failed(run_id, ErrorCode.TOO_MANY_ATTEMPTS, message)
+        _run_failed(run, ErrorCode.TOO_MANY_ATTEMPTS, message)
         return None
     return run
 
 
-def _run_finish(run_id: int, *, status: str, **fields: Any) -> bool:
+def _run_finish(run: GenerationRun, *, status: str, **fields: Any) -> bool:
+    """End the run if this delivery still owns it."""
     now = timezone.now()
     return bool(
-        GenerationRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+        GenerationRun.objects.filter(pk=run.pk, status=Status.RUNNING, owner=run.owner).update(
             status=status, finished_at=now, updated_at=now, **fields
         )
     )
 
 
-def _run_failed(run_id: int, code: ErrorCode, message: str, **fields: Any) -> str:
-    _run_finish(run_id, status=Status.FAILED, error_code=code, error_message=message, **fields)
+def _run_failed(run: GenerationRun, code: ErrorCode, message: str, **fields: Any) -> str:
+    if not _run_finish(run, status=Status.FAILED, error_code=code, error_message=message, **fields):
+        return "skipped"
     return Status.FAILED
 
 
@@ -122,9 +145,10 @@ class _Monitor(threading.Thread):
     one thread (with its own connection, closed at the end) talks to the database.
     """
 
-    def __init__(self, run_id: int) -> None:
+    def __init__(self, run_id: int, owner: str) -> None:
         super().__init__(name=f"generation-run-{run_id}", daemon=True)
         self.run_id = run_id
+        self.owner = owner
         self.stop_event = threading.Event()
         self.cancelled = threading.Event()
         self.progress: Any = None
@@ -149,10 +173,11 @@ class _Monitor(threading.Thread):
     def poll(self) -> None:
         row = (
             GenerationRun.objects.filter(pk=self.run_id)
-            .values_list("status", "cancel_requested")
+            .values_list("status", "cancel_requested", "owner")
             .first()
         )
-        if row is None or row[1] or row[0] != Status.RUNNING:
+        # Stop when cancelled, deleted, finished, handed back or taken over by another delivery.
+        if row is None or row[1] or row[0] != Status.RUNNING or row[2] != self.owner:
             self.cancelled.set()
         now = time.monotonic()
         if now - self.last_write >= PROGRESS_WRITE_INTERVAL:
@@ -165,24 +190,26 @@ class _Monitor(threading.Thread):
         if p is not None and p is not self.written:
             self.written = p
             fields.update(phase=p.phase, elapsed=p.elapsed, best_cost=p.best_cost, bound=p.bound)
-        GenerationRun.objects.filter(pk=self.run_id, status=Status.RUNNING).update(**fields)
+        GenerationRun.objects.filter(
+            pk=self.run_id, status=Status.RUNNING, owner=self.owner
+        ).update(**fields)
 
 
 @transaction.atomic
 def _run_store_result(run: GenerationRun, result: Any, *, pins: list[Lecture]) -> str:
     current = GenerationRun.objects.select_for_update().filter(pk=run.pk).first()
-    if current is None or current.status != Status.RUNNING:
-        return "skipped"  # deleted, or finished by another delivery meanwhile
+    if current is None or current.status != Status.RUNNING or current.owner != run.owner:
+        return "skipped"  # deleted, finished, handed back or taken over meanwhile
     progress = {"elapsed": round(result.elapsed, 3), "bound": result.bound, "phase": "done"}
     if not result.assignments:
         if current.cancel_requested:
-            _run_finish(run.pk, status=Status.CANCELLED, **progress)
+            _run_finish(run, status=Status.CANCELLED, **progress)
             return Status.CANCELLED
         explanation = result.infeasible.to_dict() if result.infeasible else {}
         reasons = explanation.get("reasons", [])
         code = ErrorCode.INFEASIBLE if result.status == "infeasible" else ErrorCode.NO_SOLUTION
         message = "; ".join(r["message"] for r in reasons[:3]) or "No timetable was found."
-        return _run_failed(run.pk, code, message, error_extra=explanation, **progress)
+        return _run_failed(run, code, message, error_extra=explanation, **progress)
     pinned = {p.assignment for p in pins}
     revision = revision_store(
         problem=run.problem,
@@ -197,6 +224,6 @@ def _run_store_result(run: GenerationRun, result: Any, *, pins: list[Lecture]) -
     )
     status = Status.CANCELLED if current.cancel_requested else Status.SUCCEEDED
     _run_finish(
-        run.pk, status=status, result_revision=revision, best_cost=revision.total_cost, **progress
+        run, status=status, result_revision=revision, best_cost=revision.total_cost, **progress
     )
     return status

@@ -1,12 +1,16 @@
 """Writes of generation runs: start one (queued for a worker once the transaction commits) and
-cancel one. Running a run is `run_execution`'s."""
+cancel one. Running a run is `run_execution`'s; recovering a lost one, `run_recovery`'s."""
 
 from __future__ import annotations
+
+import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, UnprocessableError
 
@@ -17,6 +21,8 @@ from ..selectors.problems import problem_to_core
 from ..selectors.revisions import revision_lectures
 from ..tasks import generation_run_execute
 from ..timetabling.formulations import generation_formulations
+
+logger = logging.getLogger(__name__)
 
 
 def run_start(
@@ -98,11 +104,26 @@ def _check_feasible(problem: Problem, formulation: str, base_revision: Revision 
         )
 
 
-def run_enqueue(*, run: GenerationRun) -> None:
-    # The soft limit sits above the solver's own budget: it only fires if the solver overruns.
-    generation_run_execute.apply_async(
-        args=(run.pk,), soft_time_limit=run.time_limit + 30, time_limit=run.time_limit + 60
-    )
+def run_enqueue(*, run: GenerationRun) -> bool:
+    """Publish the run's task; False when the broker cannot be reached.
+
+    The run is kept either way: a run that could not be published stays `queued` and the reaper
+    publishes it once the broker is back (`run_recovery`), so creating a run never fails on a
+    broker outage and the user's request is not lost."""
+    task_id = str(uuid.uuid4())
+    try:
+        # The soft limit sits above the solver's own budget: it only fires if the solver overruns.
+        generation_run_execute.apply_async(
+            args=(run.pk,),
+            task_id=task_id,
+            soft_time_limit=run.time_limit + 30,
+            time_limit=run.time_limit + 60,
+        )
+    except BrokerUnreachable as error:
+        logger.warning("generation run %s not published (the reaper retries): %s", run.pk, error)
+        return False
+    GenerationRun.objects.filter(pk=run.pk).update(task_id=task_id, published_at=timezone.now())
+    return True
 
 
 @transaction.atomic

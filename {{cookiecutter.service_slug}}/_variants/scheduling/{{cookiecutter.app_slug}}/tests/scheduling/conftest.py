@@ -1,5 +1,7 @@
 """Fixtures of the scheduling tests: users of both roles, the demo problems, a stored revision."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +15,7 @@ from ...models import Assignment, Course, GenerationRun, Problem, Revision, Room
 from ...permissions import SCHEDULER_GROUP
 from ...services.problems import problem_import
 from ...services.revisions import revision_import
+from ...tasks import generation_run_execute
 from ...timetabling.demo import demo_instance_path
 
 # An optimal timetable of toy.ectt (16 lectures, no violation, cost 0 under UD2).
@@ -55,6 +58,15 @@ def _clear_cache():
     yield
     cache.clear()
     LOCAL_BODIES.clear()
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The keyword arguments of every generation task published, instead of publishing it (the
+    broker itself is exercised by the integration tests)."""
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(generation_run_execute, "apply_async", lambda **kwargs: sent.append(kwargs))
+    return sent
 
 
 @pytest.fixture

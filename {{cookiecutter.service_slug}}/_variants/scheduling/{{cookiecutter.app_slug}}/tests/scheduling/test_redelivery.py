@@ -5,13 +5,10 @@ visibility timeout is 6 s, workers look for expired tasks every second, and a he
 3 s counts as stale (see docs/scheduling.md).
 """
 
-import os
-
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.testing import WorkerProcess, database_url_for_worker, wait_until
+from core.testing import wait_until
 
 from ...models import GenerationRun, Revision
 from .conftest import demo_bytes
@@ -27,7 +24,7 @@ def quick_redelivery(monkeypatch):
 
 
 def test_a_killed_workers_run_completes_exactly_once(
-    quick_redelivery, celery_worker, scheduler_client
+    quick_redelivery, celery_worker, celery_worker_factory, scheduler_client
 ):
     response = scheduler_client.post(
         "/api/v1/problems/",
@@ -47,20 +44,10 @@ def test_a_killed_workers_run_completes_exactly_once(
     celery_worker.process.wait(timeout=10)
     assert GenerationRun.objects.get(pk=run_id).status == "running"
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_worker(),
-        "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-        "DATABASE_CONN_MAX_AGE": "0",
-    }
-    second = WorkerProcess(env, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    try:
-        assert second.ready.wait(timeout=60), second.log
-        assert wait_until(
-            lambda: GenerationRun.objects.get(pk=run_id).finished, timeout=90, interval=0.5
-        ), second.log[-3000:]
-    finally:
-        second.stop()
+    second = celery_worker_factory()
+    assert wait_until(
+        lambda: GenerationRun.objects.get(pk=run_id).finished, timeout=90, interval=0.5
+    ), second.log[-3000:]
     run = GenerationRun.objects.get(pk=run_id)
     assert run.status == "succeeded", (run.error_code, run.error_message)
     assert run.attempts == 2

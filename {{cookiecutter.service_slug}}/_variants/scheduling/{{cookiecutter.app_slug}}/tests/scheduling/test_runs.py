@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.testing import metric_value
+
 from ...models import Course, GenerationRun, Revision
 from ...services.run_execution import run_execute
 from ...services.runs import run_start
-from ...tasks import generation_run_execute
 from .conftest import counts
 
 
@@ -25,10 +26,9 @@ def start(client, problem, **payload):
 # ------------------------------------------------------------------------------ API, no solving
 @pytest.mark.django_db
 def test_start_answers_202_and_enqueues_after_commit(
-    scheduler_client, toy, django_capture_on_commit_callbacks, monkeypatch
+    scheduler_client, toy, django_capture_on_commit_callbacks, published
 ):
-    sent = []
-    monkeypatch.setattr(generation_run_execute, "apply_async", lambda **kwargs: sent.append(kwargs))
+    sent = published
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = start(scheduler_client, toy, seed=7)
     assert response.status_code == 202, response.content
@@ -36,7 +36,10 @@ def test_start_answers_202_and_enqueues_after_commit(
     assert (body["status"], body["seed"], body["time_limit"]) == ("queued", 7, 2)
     assert body["created_by"] == "grace" and body["finished"] is False
     assert len(callbacks) == 1
+    assert len(sent) == 1 and sent[0].pop("task_id")
     assert sent == [{"args": (body["id"],), "soft_time_limit": 32, "time_limit": 62}]
+    run = GenerationRun.objects.get(pk=body["id"])
+    assert run.published_at is not None and run.task_id
 
 
 @pytest.mark.django_db
@@ -132,10 +135,13 @@ def test_cancel_running_run_sets_the_flag(scheduler_client, toy):
 # ------------------------------------------------------------------------------ execution
 @pytest.mark.django_db(transaction=True)
 def test_run_executes_and_stores_a_verified_revision(scheduler_client, toy, eager_tasks):
+    succeeded = metric_value("generation_runs_total", outcome="succeeded")
     response = start(scheduler_client, toy, time_limit=2, seed=1)
     assert response.status_code == 202
     run = GenerationRun.objects.get(pk=response.json()["id"])
     assert run.status == "succeeded", (run.error_code, run.error_message)
+    assert metric_value("generation_runs_total", outcome="succeeded") == succeeded + 1
+    assert metric_value("generation_run_duration_seconds_count", outcome="succeeded") >= 1
     assert run.attempts == 1 and run.finished_at is not None and run.phase == "done"
     revision = run.result_revision
     assert revision.origin == Revision.Origin.GENERATED and revision.number == 1
