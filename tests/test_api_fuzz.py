@@ -19,10 +19,10 @@ pytestmark = pytest.mark.slow
 
 SETUP = """
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
+from core.services import api_token_create
 user = User.objects.create_user("fuzz", password="pw-for-tests-only")
 user.groups.add(Group.objects.get(name="scheduler"))
-print(Token.objects.create(user=user).key)
+print(api_token_create(user=user)[1])
 """
 
 

@@ -98,7 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "u = User.objects.create_user('officer', password='drill-password-1'); "
             "u.groups.add(Group.objects.get(name='scheduler'))"
         ))  # fmt: skip
-        token = manage(project, env, "drf_create_token", "officer").split()[2]
+        token = manage(project, env, "api_token_create", "officer").split()[-1]
         web = cleanup.enter_context(role(project, "web", env=env))
         cleanup.enter_context(role(project, "worker", env=env))
         cleanup.enter_context(role(project, "beat", "--schedule", str(project / "beat"), env=env))

@@ -4,9 +4,11 @@ One bake serves every test of this module: the development server (DEBUG off, st
 collected and served by WhiteNoise) and a real `celery worker --pool solo` share one fresh
 database. The tests run in file order and build on each other like a scheduler's session:
 import, generate, inspect violations, edit (form and drag and drop), pin, regenerate with
-minimal change, compare revisions, export, cancel a long run; a read-only user sees no controls.
-Every main page also passes an accessibility check (axe-core's WCAG 2 A/AA rules, plus every
-visible control reachable with Tab). Screenshots go to ARTIFACTS.
+minimal change, compare revisions, export, cancel a long run; a read-only user sees no controls;
+staff use the admin and everyone the API docs. Every main page also passes an accessibility check
+(axe-core's WCAG 2 A/AA rules, plus every visible control reachable with Tab). Every page is
+served with the service's strict Content-Security-Policy and the browser must report no
+violation of it (a blocked inline script or style would be one). Screenshots go to ARTIFACTS.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from .bakery import ARTIFACTS, MYSQL_URL, free_port, project_python, run, service_env
 from .browser import chromium
@@ -32,6 +34,7 @@ REDIS_DB = 12  # other suites use 5 and 11
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SCHEDULER = ("grace", "pw-grace-for-ui-tests")
 READER = ("ada", "pw-ada-for-ui-tests")
+STAFF = ("root", "pw-root-for-ui-tests")
 APP = "scheduler"
 state: dict[str, object] = {}
 
@@ -58,6 +61,7 @@ from django.contrib.auth.models import Group, User
 group, _ = Group.objects.get_or_create(name="scheduler")
 User.objects.create_user("{SCHEDULER[0]}", password="{SCHEDULER[1]}").groups.add(group)
 User.objects.create_user("{READER[0]}", password="{READER[1]}")
+User.objects.create_superuser("{STAFF[0]}", password="{STAFF[1]}")
 """
 
 
@@ -116,9 +120,36 @@ def browser() -> Iterator[Browser]:
         yield b
 
 
+# ------------------------------------------------------------------------------ the policy
+# Chromium reports each blocked resource or inline code on the console, and as an event.
+REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));"""
+
+
+def watch_policy(page: Page, violations: list[str]) -> None:
+    """Collect in `violations` every CSP violation and every document served without the
+    policy, on `page` and the pages its context opens later."""
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type != "document" or not response.url.startswith("http"):
+            return
+        header = response.headers.get("content-security-policy", "")
+        if "script-src 'self'" not in header or "unsafe-inline" in header:
+            violations.append(f"{response.url}: served with policy {header!r}")
+
+    page.context.add_init_script(REPORT_VIOLATIONS)
+    page.context.on("console", on_console)
+    page.context.on("response", on_response)
+
+
 def login(browser: Browser, site: str, who: tuple[str, str]) -> Page:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page = context.new_page()
+    watch_policy(page, state.setdefault("csp_violations", []))  # type: ignore[arg-type]
     page.set_default_timeout(20_000)
     page.goto(f"{site}/{APP}/")
     assert "/accounts/login/" in page.url  # login required
@@ -153,7 +184,7 @@ TAB_TARGETS = """() => {
 
 def check_accessibility(page: Page, name: str) -> None:
     """axe-core (WCAG 2 A and AA rules: labels, contrast, names...) and Tab reach; fail on any."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # not a <script> tag: the page's policy would block it
     result = page.evaluate(
         """async () => {
           const r = await axe.run(document, {runOnly: {type: 'tag', values:
@@ -410,6 +441,55 @@ def test_the_accessibility_check_fails_on_violations(browser: Browser):
         check_accessibility(page, "a page with known faults")
     assert "label" in str(failure.value) and "color-contrast" in str(failure.value)
     page.close()
+
+
+def test_staff_use_the_admin_and_everyone_the_api_docs_under_the_policy(
+    browser: Browser, site: str
+):
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.set_default_timeout(20_000)
+    watch_policy(page, state.setdefault("csp_violations", []))  # type: ignore[arg-type]
+    page.goto(f"{site}/admin/")
+    page.fill("#id_username", STAFF[0])
+    page.fill("#id_password", STAFF[1])
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Users").first.click()
+    page.wait_for_url(re.compile(r"/admin/auth/user/$"))
+    expect(page.locator("#result_list")).to_contain_text(READER[0])
+    page.get_by_role("link", name=READER[0], exact=True).click()
+    expect(page.locator("#id_username")).to_have_value(READER[0])
+    # The admin's own scripts ran: the group chooser is the two-box widget they build.
+    expect(page.locator("#id_groups_from")).to_be_visible()
+    shot(page, "admin-user")
+
+    page.goto(f"{site}/api/docs/")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()  # the schema rendered
+    page.locator(".opblock-summary").first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    shot(page, "api-docs")
+    page.context.close()
+
+
+def test_the_policy_check_sees_a_blocked_inline_script(browser: Browser, site: str):
+    page = browser.new_page()
+    violations: list[str] = []
+    watch_policy(page, violations)
+    page.goto(f"{site}/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+        " document.head.appendChild(s); }"
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.ran") is None  # blocked by the policy
+    assert any("script-src" in v for v in violations), violations
+    page.context.close()
+
+
+def test_no_page_broke_the_content_security_policy():
+    """Every page the tests above opened (UI, admin, API docs): served with the policy, and no
+    violation reported."""
+    assert "csp_violations" in state, "no page was watched"
+    assert state["csp_violations"] == []
 
 
 def test_lean_bake_has_no_scheduler_pages(lean_project: Path):

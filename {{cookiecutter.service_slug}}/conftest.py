@@ -70,13 +70,14 @@ def celery_worker_factory(transactional_db) -> Iterator[Callable[..., WorkerProc
     }
     started: list[WorkerProcess] = []
 
-    def start(*, pool: str = "solo", **extra_env: str) -> WorkerProcess:
+    def start(*, pool: str = "solo", wait: bool = True, **extra_env: str) -> WorkerProcess:
+        """`wait=False` returns at once (start several in parallel, then `wait_ready()` each)."""
         worker = WorkerProcess(
             {**env, **extra_env}, queue=settings.CELERY_TASK_DEFAULT_QUEUE, pool=pool
         )
         started.append(worker)
-        if not worker.ready.wait(timeout=60):
-            pytest.fail(f"celery worker did not start:\n{worker.log}")
+        if wait:
+            worker.wait_ready()
         return worker
 
     yield start

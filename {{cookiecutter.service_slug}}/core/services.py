@@ -2,10 +2,14 @@
 
 import socket
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from knox.models import AuthToken
+from knox.settings import knox_settings
 
+from .exceptions import ConflictError, NotFoundError
 from .models import Counter, Heartbeat
 from .request_context import current_request_id
 
@@ -40,3 +44,26 @@ def heartbeat_mark_processed(*, heartbeat_id: int) -> bool:
         processed_at=timezone.now(), processed_by=socket.gethostname()
     )
     return bool(updated)
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for `user`: (its record, the token itself, which only this answer holds;
+    the database keeps a digest). The user's expired tokens are removed on the way."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one create at a time
+        AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if limit is not None and AuthToken.objects.filter(user=user).count() >= limit:
+            raise ConflictError(
+                f"You already have {limit} API tokens; revoke one before creating another.",
+                code="too_many_tokens",
+            )
+        created: tuple[AuthToken, str] = AuthToken.objects.create(user=user)
+        return created
+
+
+def api_token_revoke(*, user: User, token_key: str) -> None:
+    """Revoke one of `user`'s own tokens, named by its key (the token's first characters)."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise NotFoundError(f"You have no API token {token_key!r}.")

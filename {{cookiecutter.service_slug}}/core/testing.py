@@ -9,6 +9,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework.test import APIClient
 
@@ -57,6 +58,10 @@ class WorkerProcess:
     @property
     def log(self) -> str:
         return "\n".join(self.lines)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        if not self.ready.wait(timeout=timeout):
+            pytest.fail(f"celery worker did not start:\n{self.log}")
 
     def stop(self) -> None:
         self.process.terminate()

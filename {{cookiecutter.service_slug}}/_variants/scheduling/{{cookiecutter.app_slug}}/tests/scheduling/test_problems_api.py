@@ -3,8 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from core.services import api_token_create
 
 from ...models import Course, Problem, Room
 from ...selectors.problems import problem_to_core
@@ -49,9 +50,9 @@ def test_import_without_a_name_uses_the_file_name_line(scheduler_client):
 
 
 def test_token_authentication_works(scheduler):
-    token = Token.objects.create(user=scheduler)
+    _, token = api_token_create(user=scheduler)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/problems/").status_code == 200
 
 

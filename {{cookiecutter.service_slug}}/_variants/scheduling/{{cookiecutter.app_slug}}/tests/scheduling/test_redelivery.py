@@ -24,8 +24,9 @@ def quick_redelivery(monkeypatch):
 
 
 def test_a_killed_workers_run_completes_exactly_once(
-    quick_redelivery, celery_worker, celery_worker_factory, scheduler_client
+    quick_redelivery, celery_worker_factory, scheduler_client
 ):
+    workers = [celery_worker_factory(wait=False) for _ in range(2)]
     response = scheduler_client.post(
         "/api/v1/problems/",
         {"file": SimpleUploadedFile("comp01.ectt", demo_bytes("comp01.ectt"))},
@@ -36,15 +37,18 @@ def test_a_killed_workers_run_completes_exactly_once(
         f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 4, "seed": 2}, format="json"
     )
     run_id = response.json()["id"]
+    for worker in workers:  # both start while the run is prepared; either may take it
+        worker.wait_ready()
     assert wait_until(lambda: GenerationRun.objects.get(pk=run_id).phase == "search", timeout=40), (
-        celery_worker.log[-2000:]
+        "\n--- the other worker:\n".join(worker.log[-2000:] for worker in workers)
     )
+    task_id = GenerationRun.objects.get(pk=run_id).task_id
+    first, second = sorted(workers, key=lambda worker: task_id not in worker.log)
 
-    celery_worker.process.kill()  # SIGKILL mid-solve: no ack, no cleanup
-    celery_worker.process.wait(timeout=10)
+    first.process.kill()  # SIGKILL mid-solve: no ack, no cleanup
+    first.process.wait(timeout=10)
     assert GenerationRun.objects.get(pk=run_id).status == "running"
 
-    second = celery_worker_factory()
     assert wait_until(
         lambda: GenerationRun.objects.get(pk=run_id).finished, timeout=90, interval=0.5
     ), second.log[-3000:]

@@ -144,7 +144,7 @@ def test_a_worker_stopped_mid_run_hands_it_back_and_it_completes_once(
     celery_worker_factory, scheduler_client
 ):
     """What a deployment or scale-in does: SIGTERM to a worker busy with a generation."""
-    first = celery_worker_factory(pool="prefork")
+    workers = [celery_worker_factory(pool="prefork", wait=False) for _ in range(2)]
     problem = scheduler_client.post(
         "/api/v1/problems/",
         {"file": SimpleUploadedFile("comp01.ectt", demo_bytes("comp01.ectt"))},
@@ -153,10 +153,13 @@ def test_a_worker_stopped_mid_run_hands_it_back_and_it_completes_once(
     run_id = scheduler_client.post(
         f"/api/v1/problems/{problem}/runs/", {"time_limit": 60, "seed": 1}, format="json"
     ).json()["id"]
+    for worker in workers:  # both start while the run is prepared; either may take it
+        worker.wait_ready()
     assert wait_until(lambda: GenerationRun.objects.get(pk=run_id).phase == "search", timeout=60), (
-        first.log[-2000:]
+        "\n--- the other worker:\n".join(worker.log[-2000:] for worker in workers)
     )
-    second = celery_worker_factory(pool="prefork")
+    task_id = GenerationRun.objects.get(pk=run_id).task_id
+    first, second = sorted(workers, key=lambda worker: task_id not in worker.log)
 
     owner_before = GenerationRun.objects.get(pk=run_id).owner
     stopped_at = time.monotonic()
