@@ -305,6 +305,7 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner, in every command's output
     },
 }
 
