@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     INVALID_BASE_REVISION = "invalid_base_revision"
     INVALID_MIN_CHANGE_WEIGHT = "invalid_min_change_weight"
     INVALID_AGAINST = "invalid_against"
+    INVALID_TERM = "invalid_term"
     UNKNOWN_COURSE = "unknown_course"
     UNKNOWN_ROOM = "unknown_room"
     OUTSIDE_WEEK = "outside_week"

@@ -1,18 +1,28 @@
 """Exports, used alike by the API, the pages and the commands: a problem as ITC-2007 text, a
-revision as an ITC-2007 solution, CSV, or iCalendar (weekly recurring events)."""
+revision as an ITC-2007 solution, CSV, or iCalendar (weekly recurring events in the term's time
+zone, RFC 5545)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
 from icalendar import Calendar, Event
 
+from core.exceptions import ApplicationError
+
+from . import models
+from .errors import ErrorCode
 from .lectures import Lecture
-from .models import Revision
 from .timetabling import Problem, format_problem, format_solution
 
 PROBLEM_FORMATS = ("ctt", "ectt")
@@ -33,14 +43,54 @@ class Export:
     filename: str
 
 
+DEFAULT_TERM_WEEKS = 14
+
+
 @dataclass(frozen=True)
 class CalendarOptions:
-    """Where the weekly timetable sits in real time: day 0 is `term_start`."""
+    """Where the weekly timetable sits in real time: day 0 falls on `term_start`, each lecture
+    recurs weekly until `term_end` (included), at clock times of `time_zone`."""
 
     term_start: date
-    weeks: int = 14
+    term_end: date
+    time_zone: ZoneInfo
     day_start: time = time(8, 0)  # when period 0 starts
     period_minutes: int = 60
+
+
+def calendar_options(
+    problem: models.Problem,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    weeks: int | None = None,
+    day_start: time | None = None,
+    period_minutes: int | None = None,
+) -> CalendarOptions:
+    """The problem's own calendar, with what the caller overrides. With no term dates anywhere,
+    the term starts next Monday and lasts DEFAULT_TERM_WEEKS; `weeks` sets the end from the
+    start."""
+    zone = ZoneInfo(problem.time_zone or settings.SCHEDULING_TIME_ZONE)
+    first = start or problem.term_start or next_monday(zone)
+    if end is None and weeks is None and problem.term_end and problem.term_end >= first:
+        end = problem.term_end
+    last = end or first + timedelta(weeks=weeks or DEFAULT_TERM_WEEKS) - timedelta(days=1)
+    if last < first:
+        raise ApplicationError(
+            f"The term cannot end ({last}) before it starts ({first}).", code=ErrorCode.INVALID_TERM
+        )
+    return CalendarOptions(
+        term_start=first,
+        term_end=last,
+        time_zone=zone,
+        day_start=day_start or problem.day_start,
+        period_minutes=period_minutes or problem.period_minutes,
+    )
+
+
+def next_monday(zone: ZoneInfo) -> date:
+    today = timezone.now().astimezone(zone).date()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
 
 
 def problem_export(*, problem_id: int, problem: Problem, fmt: str) -> Export:
@@ -50,15 +100,16 @@ def problem_export(*, problem_id: int, problem: Problem, fmt: str) -> Export:
 
 def revision_export(
     *,
-    revision: Revision,
+    revision: models.Revision,
     lectures: list[Lecture],
     problem: Problem,
     fmt: str,
     calendar: CalendarOptions | None = None,
     who: str = "",
 ) -> Export:
-    """A revision's `lectures` as `fmt`; `who` names whose lectures they are, for calendars."""
-    name = f"revision-{revision.pk}"
+    """A revision's `lectures` as `fmt`; `who` names whose lectures they are (a teacher, a
+    curriculum, a room), in the calendar's title and the file's name."""
+    name = f"revision-{revision.pk}" + (f"-{slugify(who)}" if who and who != "all" else "")
     if fmt == "sol":
         body = export_solution(lectures).encode()
     elif fmt == "csv":
@@ -69,8 +120,8 @@ def revision_export(
             lectures,
             problem,
             title=title,
-            uid_prefix=name,
-            calendar=calendar or CalendarOptions(term_start=date.today()),
+            uid_namespace=uuid.uuid5(revision.problem.uid, str(revision.number)),
+            calendar=calendar or calendar_options(revision.problem),
             stamp=revision.created_at,
         )
     return Export(body, CONTENT_TYPES[fmt], f"{name}.{fmt}")
@@ -130,31 +181,47 @@ def export_ics(
     problem: Problem,
     *,
     title: str,
-    uid_prefix: str,
+    uid_namespace: uuid.UUID,
     calendar: CalendarOptions,
     stamp: datetime,
 ) -> bytes:
-    """One weekly recurring event per lecture, placed in time by `calendar`."""
+    """One weekly recurring event per lecture, placed in time by `calendar`.
+
+    Each event's UID is a UUID derived from `uid_namespace` (the problem's own random UUID and
+    the revision number) and the lecture: globally unique as RFC 5545 asks, and the same in every
+    export of the revision, whole or one teacher's, so calendar programs update rather than
+    duplicate."""
     ics = Calendar()
     ics.add("prodid", "-//ALF//Scheduler Service//EN")
     ics.add("version", "2.0")
     ics.add("x-wr-calname", title)
+    ics.add("x-wr-timezone", calendar.time_zone.key)
     minutes = calendar.period_minutes
+    # RFC 5545: with a zoned DTSTART, UNTIL is given in UTC; the term's last day is included.
+    until = datetime.combine(calendar.term_end + timedelta(days=1), time(0), calendar.time_zone)
+    seen: Counter[Lecture] = Counter()
     for lec in lectures:
-        course = problem.course_by_id.get(lec.course)
-        day = datetime.combine(calendar.term_start + timedelta(days=lec.day), calendar.day_start)
+        seen[lec] += 1
+        first_day = calendar.term_start + timedelta(days=lec.day)
+        if first_day > calendar.term_end:
+            continue  # a term shorter than the timetable's week: this lecture never meets
+        day = datetime.combine(first_day, calendar.day_start, calendar.time_zone)
         begin = day + timedelta(minutes=lec.period * minutes)
+        course = problem.course_by_id.get(lec.course)
+        key = f"{lec.course}/{lec.day}/{lec.period}/{lec.room}/{seen[lec]}"
         event = Event()
-        event.add("uid", f"{uid_prefix}-{lec.course}-{lec.day}-{lec.period}-{lec.room}")
-        event.add("dtstamp", stamp)
+        event.add("uid", str(uuid.uuid5(uid_namespace, key)))
+        event.add("dtstamp", stamp.astimezone(UTC))
         event.add("dtstart", begin)
         event.add("dtend", begin + timedelta(minutes=minutes))
-        event.add("rrule", {"freq": "weekly", "count": calendar.weeks})
+        event.add("rrule", {"freq": "weekly", "until": until.astimezone(UTC)})
         event.add("summary", f"{lec.course} ({course.teacher})" if course else lec.course)
         event.add("location", lec.room)
         curricula = problem.curricula_of_course.get(lec.course, ())
         if curricula:
             event.add("description", "Curricula: " + ", ".join(curricula))
         ics.add_component(event)
+    # The zone's rules over the term only (the default spans decades of transitions).
+    ics.add_missing_timezones(first_date=calendar.term_start, last_date=until.date())
     body: bytes = ics.to_ical()
     return body

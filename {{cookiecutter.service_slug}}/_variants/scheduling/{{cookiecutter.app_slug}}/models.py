@@ -6,8 +6,24 @@ generation makes a new one, numbered 1, 2, 3... per problem. A `GenerationRun` r
 request to the solver and its lifecycle (queued -> running -> succeeded/failed/cancelled).
 """
 
+import uuid
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name this machine knows (blank is allowed: the default zone)."""
+    if not name:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"Unknown time zone {name!r}: give an IANA name such as Europe/Rome."
+        raise ValidationError(message, code="invalid_time_zone") from None
 
 
 class Problem(models.Model):
@@ -31,6 +47,17 @@ class Problem(models.Model):
         related_name="scheduling_problems",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the weekly timetable sits in real time, for calendar exports (exports.py): the term's
+    # dates (its first day is the timetable's day 0), the clock time of period 0 and the length of
+    # a period, in `time_zone` (an IANA name; blank: SCHEDULING_TIME_ZONE). None of it changes
+    # what is solved, so editing it makes no new version.
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)  # calendar UIDs
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    day_start = models.TimeField(default=time(8, 0))
+    period_minutes = models.PositiveSmallIntegerField(default=60)
+    CALENDAR_FIELDS = ("time_zone", "term_start", "term_end", "day_start", "period_minutes")
 
     class Meta:
         ordering = ["-id"]

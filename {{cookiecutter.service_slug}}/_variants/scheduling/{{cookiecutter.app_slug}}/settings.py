@@ -11,6 +11,8 @@ env = environ.Env()
 SCHEDULING_MAX_UPLOAD_BYTES = env.int("SCHEDULING_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
 SCHEDULING_MAX_TIME_LIMIT = env.int("SCHEDULING_MAX_TIME_LIMIT", default=3000)  # seconds
 SCHEDULING_SOLVER_WORKERS = env.int("SCHEDULING_SOLVER_WORKERS", default=2)  # CP-SAT threads
+# The time zone of calendar exports for problems that name none (an IANA name).
+SCHEDULING_TIME_ZONE = env("SCHEDULING_TIME_ZONE", default=env("TIME_ZONE", default="UTC"))
 # A running generation whose heartbeat is older than this is queued again by the reaper (and
 # taken over by a re-delivered task).
 SCHEDULING_RUN_STALE_SECONDS = env.int("SCHEDULING_RUN_STALE_SECONDS", default=60)

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,7 +17,7 @@ from ..errors import ErrorCode
 from ..exports import (
     PROBLEM_FORMATS,
     REVISION_FORMATS,
-    CalendarOptions,
+    calendar_options,
     problem_export,
     revision_export,
     select_lectures,
@@ -50,11 +48,6 @@ class ProblemExportApi(SchedulingApi):
         return file_response(problem_export(problem_id=problem.pk, problem=core_problem, fmt=fmt))
 
 
-def _next_monday() -> date:
-    today = timezone.localdate()
-    return today + timedelta(days=(7 - today.weekday()) % 7)
-
-
 class RevisionExportApi(SchedulingApi):
     content_negotiation_class = IgnoreFormatParameter
 
@@ -67,10 +60,13 @@ class RevisionExportApi(SchedulingApi):
             OpenApiParameter("teacher", str, description="Only this teacher's lectures."),
             OpenApiParameter("curriculum", str, description="Only this curriculum's lectures."),
             OpenApiParameter("room", str, description="Only this room's lectures."),
-            OpenApiParameter("start", OpenApiTypes.DATE, description="ics: date of day 0."),
-            OpenApiParameter("weeks", int, description="ics: weeks of the term (default 14)."),
-            OpenApiParameter("day_start", str, description="ics: HH:MM of period 0 (08:00)."),
-            OpenApiParameter("period_minutes", int, description="ics: minutes per period (60)."),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATE, description="ics: the term's first day (day 0)."
+            ),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="ics: the term's last day."),
+            OpenApiParameter("weeks", int, description="ics: or the term's length in weeks."),
+            OpenApiParameter("day_start", str, description="ics: HH:MM of period 0."),
+            OpenApiParameter("period_minutes", int, description="ics: minutes per period."),
         ],
         responses={
             (200, "text/plain"): OpenApiTypes.STR,
@@ -91,11 +87,14 @@ class RevisionExportApi(SchedulingApi):
             curriculum=params.get("curriculum"),
             room=params.get("room"),
         )
-        calendar = CalendarOptions(
-            term_start=params.get("start") or _next_monday(),
-            weeks=params["weeks"],
-            day_start=params["day_start"],
-            period_minutes=params["period_minutes"],
+        # Unset: the problem's own calendar (PATCH /problems/{id}/), then defaults.
+        calendar = calendar_options(
+            revision.problem,
+            start=params.get("start"),
+            end=params.get("end"),
+            weeks=params.get("weeks"),
+            day_start=params.get("day_start"),
+            period_minutes=params.get("period_minutes"),
         )
         who = params.get("teacher") or params.get("curriculum") or params.get("room") or "all"
         export = revision_export(
@@ -115,6 +114,14 @@ class ExportQuery(serializers.Serializer[Any]):
     curriculum = serializers.CharField(required=False, max_length=64)
     room = serializers.CharField(required=False, max_length=64)
     start = serializers.DateField(required=False)
-    weeks = serializers.IntegerField(min_value=1, max_value=60, default=14)
-    day_start = serializers.TimeField(default=time(8, 0))
-    period_minutes = serializers.IntegerField(min_value=5, max_value=600, default=60)
+    end = serializers.DateField(required=False)
+    weeks = serializers.IntegerField(min_value=1, max_value=60, required=False)
+    day_start = serializers.TimeField(required=False)
+    period_minutes = serializers.IntegerField(min_value=5, max_value=600, required=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "end" in data and "weeks" in data:
+            raise serializers.ValidationError("Give the term's end or its weeks, not both.")
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise serializers.ValidationError({"end": "The term cannot end before it starts."})
+        return data

@@ -31,6 +31,7 @@ from ..services.problems import (
     curriculum_update,
     problem_delete,
     problem_import,
+    problem_update,
     room_update,
 )
 from .common import ERROR, SchedulingApi, check_upload_size, get_or_404, valid
@@ -62,7 +63,21 @@ class ProblemOutput(serializers.ModelSerializer[Problem]):
             "curricula_count",
             "lectures_count",
             "latest_revision",
+            *Problem.CALENDAR_FIELDS,
         ]
+
+
+class ProblemUpdateInput(serializers.Serializer[Any]):
+    """The problem's name and its term's calendar (calendar exports); not what is solved."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    time_zone = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="IANA name, blank: default"
+    )
+    term_start = serializers.DateField(required=False, allow_null=True)
+    term_end = serializers.DateField(required=False, allow_null=True)
+    day_start = serializers.TimeField(required=False, help_text="clock time of period 0")
+    period_minutes = serializers.IntegerField(min_value=5, max_value=600, required=False)
 
 
 class ProblemImportInput(serializers.Serializer[Any]):
@@ -169,6 +184,16 @@ class ProblemDetailApi(SchedulingApi):
         return Response(
             ProblemOutput(get_or_404(problem_get, "Problem", problem_id=problem_id)).data
         )
+
+    @extend_schema(
+        operation_id="problems_update",
+        request=ProblemUpdateInput,
+        responses={200: ProblemOutput, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
+    def patch(self, request: Request, problem_id: int) -> Response:
+        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
+        problem_update(problem=problem, **valid(ProblemUpdateInput, request.data))
+        return Response(ProblemOutput(problem_get(problem_id=problem.pk)).data)
 
     @extend_schema(operation_id="problems_delete", responses={204: None, 404: ERROR, 409: ERROR})
     def delete(self, request: Request, problem_id: int) -> Response:

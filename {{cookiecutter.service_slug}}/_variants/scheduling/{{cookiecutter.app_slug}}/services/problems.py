@@ -4,9 +4,11 @@ curricula, delete it. Each runs in one transaction: a failure leaves nothing hal
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -23,6 +25,7 @@ from ..models import (
     Room,
     RoomConstraint,
     Unavailability,
+    validate_time_zone,
 )
 
 CODE_LENGTH = 64  # the code columns of courses, rooms, curricula and teachers
@@ -134,6 +137,34 @@ def problem_delete(*, problem: Problem) -> None:
     revisions = list(problem.revisions.values_list("pk", "created_at"))
     problem.delete()
     transaction.on_commit(lambda: forget_revision_bodies(revisions))
+
+
+@transaction.atomic
+def problem_update(*, problem: Problem, **fields: Any) -> Problem:
+    """Rename the problem or set its term's calendar. Not problem data: no new version."""
+    calendar = {k: v for k, v in fields.items() if k in Problem.CALENDAR_FIELDS}
+    if calendar.get("time_zone"):
+        calendar["time_zone"] = _time_zone_name(calendar["time_zone"])
+    start = calendar.get("term_start", problem.term_start)
+    end = calendar.get("term_end", problem.term_end)
+    if start and end and end < start:
+        raise ApplicationError(
+            f"The term cannot end ({end}) before it starts ({start}).", code=ErrorCode.INVALID_TERM
+        )
+    changed = {**calendar, **({"name": fields["name"]} if "name" in fields else {})}
+    for key, value in changed.items():
+        setattr(problem, key, value)
+    if changed:
+        problem.save(update_fields=list(changed))
+    return problem
+
+
+def _time_zone_name(name: str) -> str:
+    try:
+        validate_time_zone(name)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], code=ErrorCode.INVALID_TERM) from None
+    return ZoneInfo(name).key
 
 
 def problem_data_changed(*, problem_id: int) -> None:

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...exports import REVISION_FORMATS, CalendarOptions, revision_export
+from core.exceptions import ApplicationError
+
+from ...exports import REVISION_FORMATS, calendar_options, revision_export
 from ...selectors.problems import problem_to_core
 from ...selectors.revisions import revision_get, revision_lectures
 
@@ -18,20 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("revision_id", type=int)
         parser.add_argument("--format", choices=REVISION_FORMATS, default="sol")
         parser.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-        parser.add_argument("--start", default=None, help="ics: date of day 0, YYYY-MM-DD")
-        parser.add_argument("--weeks", type=int, default=14, help="ics: weeks in the term")
+        parser.add_argument("--start", default=None, help="ics: the term's first day, YYYY-MM-DD")
+        parser.add_argument("--end", default=None, help="ics: the term's last day, YYYY-MM-DD")
+        parser.add_argument("--weeks", type=int, default=None, help="ics: or its length in weeks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         revision = revision_get(revision_id=options["revision_id"])
         if revision is None:
             raise CommandError(f"revision {options['revision_id']} does not exist")
         calendar = None
-        if options["format"] == "ics":
+        if options["format"] == "ics":  # unset: the problem's own calendar
             try:
-                start = date.fromisoformat(options["start"]) if options["start"] else date.today()
-            except ValueError as exc:
-                raise CommandError(f"--start: {exc}") from exc
-            calendar = CalendarOptions(term_start=start, weeks=options["weeks"])
+                calendar = calendar_options(
+                    revision.problem,
+                    start=_date(options["start"], "--start"),
+                    end=_date(options["end"], "--end"),
+                    weeks=options["weeks"],
+                )
+            except ApplicationError as error:
+                raise CommandError(error.message) from None
         body = revision_export(
             revision=revision,
             lectures=revision_lectures(revision=revision),
@@ -47,3 +54,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{options['output']}: {exc.strerror}") from exc
         self.stderr.write(f"wrote {len(body)} bytes to {options['output']}")
+
+
+def _date(text: str | None, option: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError as exc:
+        raise CommandError(f"{option}: {exc}") from None
