@@ -339,3 +339,63 @@ def test_annealing_runs_in_python_until_the_kernel_is_compiled(monkeypatch) -> N
     assert 0 < moves < 1_000_000
     v = verify(problem, comp.to_assignments(best))
     assert v.hard_violations == 0 and v.total_cost == cost
+
+
+def _confined(courses: tuple[Course, ...], curricula: tuple[Curriculum, ...] = (), **over: Any):
+    """One day of two periods, rooms r1 and r2, where A and B may use only r1 (UD4 makes room
+    constraints hard)."""
+    return Problem(
+        name="confined",
+        days=1,
+        periods_per_day=2,
+        courses=courses,
+        rooms=(Room("r1", 50), Room("r2", 50)),
+        curricula=curricula,
+        room_constraints=frozenset({("A", "r2"), ("B", "r2")}),
+        extended=True,
+        **over,
+    )
+
+
+def test_too_few_allowed_rooms_are_named_before_any_search() -> None:
+    courses = (Course("A", "t1", 2, 1, 10), Course("B", "t2", 1, 1, 10))
+    res = solve(_confined(courses), formulation="UD4", time_limit=5.0)
+    assert res.status == "infeasible" and res.infeasible
+    (reason,) = res.infeasible.reasons
+    assert reason.code == "room_shortage"
+    assert (set(reason.courses), reason.rooms) == ({"A", "B"}, ("r1",))
+    assert "need 3 lectures" in reason.message and "at most 2" in reason.message
+
+
+def test_a_room_clash_forced_by_conflicts_is_explained_with_its_rooms() -> None:
+    """A and B are each kept out of the second period by a curriculum partner that can only be
+    there; both then need r1 in the first: the periods are fine, the rooms are not."""
+    courses = (
+        Course("A", "t1", 1, 1, 10),
+        Course("B", "t2", 1, 1, 10),
+        Course("X", "t3", 1, 1, 10),
+        Course("Y", "t4", 1, 1, 10),
+    )
+    problem = _confined(
+        courses,
+        (Curriculum("qa", ("A", "X")), Curriculum("qb", ("B", "Y"))),
+        unavailability=frozenset({("X", 0, 0), ("Y", 0, 0)}),
+    )
+    assert solve(
+        dataclasses.replace(problem, room_constraints=frozenset()), time_limit=5.0
+    ).assignments
+    res = solve(problem, formulation="UD4", time_limit=5.0)
+    assert res.status == "infeasible" and res.infeasible
+    (reason,) = res.infeasible.reasons
+    assert reason.code == "conflict_core"
+    assert {"A", "B"} <= set(reason.courses) and reason.rooms == ("r1",)
+    assert "room constraints" in reason.message and "r1" in reason.message
+
+
+def test_a_run_that_finds_nothing_in_time_says_what_it_tried() -> None:
+    res = solve(read_problem(DATA / "comp07.ctt"), time_limit=0.05)
+    assert res.status == "unknown" and not res.assignments and res.infeasible
+    (reason,) = res.infeasible.reasons
+    assert reason.code == "no_solution" and not res.infeasible.proven
+    assert "without proving that none exists" in reason.message
+    assert "Tried: the quick checks found no reason" in reason.message

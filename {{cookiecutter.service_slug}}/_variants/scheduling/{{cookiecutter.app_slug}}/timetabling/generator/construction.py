@@ -60,6 +60,9 @@ def construct(ctx: SearchContext, base_state: State | None) -> State | Infeasibl
     elif keep.found is not None:
         ctx.bound = max(0, int(solver.best_objective_bound))
     if keep.found is None:
+        ctx.tried.append(
+            f"CP-SAT placed no complete set of lectures in periods in {clock.elapsed():.0f} s"
+        )
         return None
     if ctx.W:
         ctx.bound = None  # the relaxation bounds cost + W * moved, not the cost alone
@@ -93,7 +96,13 @@ def _assign_rooms(ctx: SearchContext, found: Periods, base_state: State | None) 
     ctx.report("rooms", None, ctx.bound, force=True)
     state = greedy_rooms(comp, periods, prefer, ctx.pin_full)
     if state is None:
-        return rooms_by_cp(ctx, periods)
+        state = rooms_by_cp(ctx, periods)
+        if state is None:
+            ctx.tried.append(
+                "CP-SAT placed every lecture in a period, but found no rooms for that placement "
+                "(too few rooms, or too few allowed ones, in some periods)"
+            )
+            return None
     if comp.w_stab or comp.w_cap or comp.w_suit or ctx.W:
         state = improve_rooms(ctx, state)
     return state

@@ -89,6 +89,7 @@ class SearchContext:
     iterations: int = 0
     moves: int = 0  # annealing moves tried
     anneal_seconds: float = 0.0
+    tried: list[str] = field(default_factory=list)  # what the search did, for a run that ends empty
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)

@@ -22,6 +22,7 @@ def quick_checks(comp: IndexedProblem, pins: Sequence[PinIndex]) -> list[Reason]
     avail = [set(range(comp.T)) - comp.unavailable[c] for c in range(comp.C)]
     reasons = _course_checks(comp, avail)
     reasons += _group_checks(comp, avail)
+    reasons += _room_checks(comp, avail)
     reasons += _pin_checks(comp, pins)
     return reasons
 
@@ -90,6 +91,32 @@ def _group_checks(comp: IndexedProblem, avail: list[set[int]]) -> list[Reason]:
                 f"{comp.R * comp.T} room slots.",
             )
         )
+    return reasons
+
+
+def _room_checks(comp: IndexedProblem, avail: list[set[int]]) -> list[Reason]:
+    """Courses confined to a few rooms (hard room constraints) that need more lectures than
+    those rooms can hold in the periods the courses are available, one lecture of a course per
+    period."""
+    reasons = []
+    for rooms, courses in comp.room_groups:
+        if not rooms or len(courses) < 2:
+            continue  # no room at all is the course check's; one course is the period check's
+        need = sum(comp.lectures[c] for c in courses)
+        hold = sum(min(len(rooms), sum(1 for c in courses if t in avail[c])) for t in range(comp.T))
+        if need > hold:
+            names = ", ".join(comp.course_ids[c] for c in courses)
+            room_names = ", ".join(comp.room_ids[r] for r in rooms)
+            reasons.append(
+                Reason(
+                    "room_shortage",
+                    f"Courses {names} may use only rooms {room_names}: together they need "
+                    f"{need} lectures, but those rooms can hold at most {hold} of them in the "
+                    "periods these courses are available.",
+                    courses=tuple(comp.course_ids[c] for c in courses),
+                    rooms=tuple(comp.room_ids[r] for r in rooms),
+                )
+            )
     return reasons
 
 
@@ -286,9 +313,13 @@ def _core_reason(comp: IndexedProblem, courses: list[str], pin_ids: list[int]) -
         else set()
     )
     teachers = sorted({comp.teacher[comp.cidx[c]] for c in courses})
+    allowed = [comp.room_allowed[comp.cidx[c]] for c in courses]
+    confined = sorted({r for rooms in allowed if len(rooms) < comp.R for r in rooms})
+    if confined:
+        parts.append("the rooms they may use, " + ", ".join(comp.room_ids[r] for r in confined))
     message = (
         "These cannot all be scheduled together (hard constraints: unavailability, "
-        "curriculum and teacher conflicts, room count): " + "; ".join(parts) + "."
+        "curriculum and teacher conflicts, room count, room constraints): " + "; ".join(parts) + "."
     )
     return Reason(
         "conflict_core",
@@ -296,5 +327,6 @@ def _core_reason(comp: IndexedProblem, courses: list[str], pin_ids: list[int]) -
         courses=tuple(courses),
         curricula=tuple(comp.curriculum_ids[q] for q in sorted(shared_q)),
         teachers=tuple(teachers),
+        rooms=tuple(comp.room_ids[r] for r in confined),
         pins=tuple(pin_ids),
     )

@@ -110,6 +110,20 @@ class IndexedProblem:
             [r for r in range(self.R) if not (self.suit_hard and r in self.unsuitable[c])]
             for c in range(self.C)
         ]
+        self.room_groups = self._room_groups()
+
+    def _room_groups(self) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """(rooms, courses): for each set of rooms some course is confined to (hard room
+        constraints), every course confined to those rooms. In any period such courses can hold
+        at most that many lectures together: a constraint the periods model keeps and a reason
+        the checks give."""
+        groups = []
+        for rooms in sorted(
+            {frozenset(a) for a in self.room_allowed if len(a) < self.R}, key=sorted
+        ):
+            courses = tuple(c for c in range(self.C) if set(self.room_allowed[c]) <= rooms)
+            groups.append((tuple(sorted(rooms)), courses))
+        return groups
 
     # ---------------------------------------------------------------- names and conversion
     def tname(self, t: int) -> str:

@@ -1,8 +1,9 @@
-"""The periods-only relaxation: rooms become a count per period.
+"""The periods-only relaxation: rooms become counts per period.
 
 It places every lecture in a period under the hard constraints (rooms only as "at most |rooms|
-lectures per period") with the minimum-working-days and isolated-lecture terms and a capacity
-lower bound. As a relaxation of the full problem, its proven bound is a lower bound of the cost.
+lectures per period", and as many for the courses confined to a set of rooms) with the
+minimum-working-days and isolated-lecture terms and a capacity lower bound. As a relaxation of
+the full problem, its proven bound is a lower bound of the cost.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def build_period_model(
         vs = [x[c, t] for c in range(comp.C) if (c, t) in x]
         if len(vs) > comp.R:
             m.add(sum(vs) <= comp.R)
+        for rooms, courses in comp.room_groups:  # courses confined to a few rooms
+            vs = [x[c, t] for c in courses if (c, t) in x]
+            if len(vs) > len(rooms):
+                m.add(sum(vs) <= len(rooms))
     if objective:
         _minimise(m, comp, x, base, min_change_weight)
     return PeriodModel(m, x, enable)

@@ -147,6 +147,12 @@ def _infeasible(
 def _nothing_found(ctx: SearchContext, formulation: str) -> SolveResult:
     status = "stopped" if ctx.clock.stopped else "unknown"
     ctx.report("done", None, ctx.bound, force=True)
+    ended = "was stopped" if ctx.clock.stopped else f"used its {ctx.clock.elapsed():.0f} s"
+    tried = "; ".join(["the quick checks found no reason that none exists", *ctx.tried])
+    message = (
+        f"No timetable was found: the run {ended} without one, and without proving that none "
+        f"exists. Tried: {tried}. A longer time limit, or fewer pins, may find one."
+    )
     return SolveResult(
         status,
         (),
@@ -156,7 +162,7 @@ def _nothing_found(ctx: SearchContext, formulation: str) -> SolveResult:
         ctx.clock.elapsed(),
         None,
         infeasible=Infeasible(
-            (Reason("no_solution", "No timetable was found within the time limit."),),
+            (Reason("no_solution", message),),
             proven=False,
         ),
     )
