@@ -45,11 +45,21 @@ def too_large(limit: int) -> ApplicationError:
     )
 
 
-def invalid_file(what: str, reason: str, line: int | None = None) -> ApplicationError:
-    """An uploaded `what` ("problem", "solution") that cannot be read, with the line at fault."""
-    where = f" (line {line})" if line else ""
+def invalid_file(
+    what: str,
+    reason: str,
+    line: int | None = None,
+    *,
+    part: str | None = None,
+    column: str | None = None,
+) -> ApplicationError:
+    """An uploaded `what` ("problem", "solution") that cannot be read, with the place at fault:
+    the line, and for a zip of CSV files the file in it (`part`) and the column."""
+    places = [f"in {part}" if part else "", f"line {line}" if line else "",
+              f"column {column}" if column else ""]  # fmt: skip
+    where = ", ".join(p for p in places if p)
     return ApplicationError(
-        f"The file is not a valid {what}: {reason}{where}",
+        f"The file is not a valid {what}: {reason}" + (f" ({where})" if where else ""),
         code=ErrorCode.INVALID_FILE,
-        extra={"line": line},
+        extra={"line": line, **({"file": part, "column": column} if part else {})},
     )

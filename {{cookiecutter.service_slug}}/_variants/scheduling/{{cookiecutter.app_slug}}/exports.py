@@ -23,9 +23,9 @@ from core.exceptions import ApplicationError
 from . import models
 from .errors import ErrorCode
 from .lectures import Lecture
-from .timetabling import Problem, format_problem, format_solution
+from .timetabling import Problem, format_problem, format_solution, format_workbook, itc_names
 
-PROBLEM_FORMATS = ("ctt", "ectt")
+PROBLEM_FORMATS = ("ctt", "ectt", "zip")
 REVISION_FORMATS = ("sol", "csv", "ics")
 CONTENT_TYPES = {
     "ctt": "text/plain; charset=utf-8",
@@ -33,6 +33,7 @@ CONTENT_TYPES = {
     "sol": "text/plain; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "ics": "text/calendar; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -94,8 +95,13 @@ def next_monday(zone: ZoneInfo) -> date:
 
 
 def problem_export(*, problem_id: int, problem: Problem, fmt: str) -> Export:
-    text = format_problem(problem, extended=fmt == "ectt")
-    return Export(text.encode(), CONTENT_TYPES[fmt], f"problem-{problem_id}.{fmt}")
+    """The problem as ITC-2007 text (names with blanks as tokens: `itc_names`) or as the zip of
+    CSV files (`timetabling.formats.workbook`, names as they are)."""
+    if fmt == "zip":
+        body = format_workbook(problem)
+    else:
+        body = format_problem(itc_names(problem).problem(problem), extended=fmt == "ectt").encode()
+    return Export(body, CONTENT_TYPES[fmt], f"problem-{problem_id}.{fmt}")
 
 
 def revision_export(
@@ -111,7 +117,7 @@ def revision_export(
     curriculum, a room), in the calendar's title and the file's name."""
     name = f"revision-{revision.pk}" + (f"-{slugify(who)}" if who and who != "all" else "")
     if fmt == "sol":
-        body = export_solution(lectures).encode()
+        body = export_solution(lectures, problem).encode()
     elif fmt == "csv":
         body = export_csv(lectures, problem).encode()
     else:
@@ -127,8 +133,9 @@ def revision_export(
     return Export(body, CONTENT_TYPES[fmt], f"{name}.{fmt}")
 
 
-def export_solution(lectures: Iterable[Lecture]) -> str:
-    return format_solution(lec.assignment for lec in lectures)
+def export_solution(lectures: Iterable[Lecture], problem: Problem) -> str:
+    """The ITC-2007 solution file, names as the problem's file writes them (`itc_names`)."""
+    return format_solution(itc_names(problem).to_tokens(lec.assignment for lec in lectures))
 
 
 def export_csv(lectures: Iterable[Lecture], problem: Problem) -> str:

@@ -30,6 +30,7 @@ class Problem(models.Model):
     class SourceFormat(models.TextChoices):
         CTT = "ctt", "ITC-2007 .ctt"
         ECTT = "ectt", "Extended .ectt"
+        ZIP = "zip", "CSV files in a zip"
 
     name = models.CharField(max_length=200)
     days = models.PositiveSmallIntegerField()
@@ -67,7 +68,8 @@ class Problem(models.Model):
 
     @property
     def extended(self) -> bool:
-        return self.source_format == self.SourceFormat.ECTT
+        """Whether it carries the extended data (.ectt, or a zip of CSV files)."""
+        return self.source_format != self.SourceFormat.CTT
 
 
 class Course(models.Model):

@@ -43,7 +43,9 @@ class ProblemExportApi(SchedulingApi):
         problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
         fmt = request.query_params.get("format", problem.source_format)
         if fmt not in PROBLEM_FORMATS:
-            raise ApplicationError("format must be ctt or ectt.", code=ErrorCode.INVALID_FORMAT)
+            raise ApplicationError(
+                "format must be ctt, ectt or zip.", code=ErrorCode.INVALID_FORMAT
+            )
         core_problem = problem_to_core(problem=problem)
         return file_response(problem_export(problem_id=problem.pk, problem=core_problem, fmt=fmt))
 

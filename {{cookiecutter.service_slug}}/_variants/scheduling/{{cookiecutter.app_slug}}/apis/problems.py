@@ -81,7 +81,7 @@ class ProblemUpdateInput(serializers.Serializer[Any]):
 
 
 class ProblemImportInput(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="An ITC-2007 .ctt or .ectt file.")
+    file = serializers.FileField(help_text="An ITC-2007 .ctt or .ectt file, or a zip of CSV files.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -111,7 +111,7 @@ class CourseOutput(serializers.ModelSerializer[Course]):
 
 
 class CourseUpdateInput(serializers.Serializer[Any]):
-    teacher = serializers.RegexField(r"^\S+$", max_length=64, required=False)
+    teacher = serializers.CharField(max_length=64, required=False, help_text="as people write it")
     lectures = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     min_working_days = serializers.IntegerField(min_value=0, max_value=1000, required=False)
     students = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)

@@ -17,6 +17,7 @@ from core.exceptions import ApplicationError, ConflictError
 from .. import timetabling
 from ..caching import forget_revision_bodies
 from ..errors import ErrorCode, invalid_file, too_large
+from ..lectures import KEY_SEPARATOR
 from ..models import (
     Course,
     Curriculum,
@@ -28,6 +29,7 @@ from ..models import (
     validate_time_zone,
 )
 
+ZIP_MAGIC = b"PK\x03\x04"  # how every zip file starts
 CODE_LENGTH = 64  # the code columns of courses, rooms, curricula and teachers
 SMALL_MAX = 32767  # the small integer columns (days, lectures, min working days, site, loads)
 
@@ -36,22 +38,32 @@ SMALL_MAX = 32767  # the small integer columns (days, lectures, min working days
 def problem_import(
     *, file: bytes, name: str = "", filename: str = "upload", created_by: User | None = None
 ) -> Problem:
-    """Store a problem read from ITC-2007 .ctt/.ectt text; a bad file writes nothing."""
+    """Store a problem read from ITC-2007 .ctt/.ectt text or a zip of CSV files (told apart by
+    their content); a bad file writes nothing."""
     limit = settings.SCHEDULING_MAX_UPLOAD_BYTES
     if len(file) > limit:
         raise too_large(limit)
+    is_zip = file.startswith(ZIP_MAGIC)
     try:
-        parsed = timetabling.parse_problem(file, source=filename)
+        if is_zip:
+            parsed = timetabling.parse_workbook(file, source=filename)
+        else:
+            parsed = timetabling.parse_problem(file, source=filename)
     except timetabling.FormatError as exc:
-        raise invalid_file("problem", exc.message, exc.line) from exc
+        raise invalid_file("problem", exc.message, exc.line, part=exc.source if is_zip else None,
+                           column=exc.column) from exc  # fmt: skip
     _check_fits_the_columns(parsed)
+    if is_zip:
+        source_format = Problem.SourceFormat.ZIP
+    else:
+        source_format = Problem.SourceFormat.ECTT if parsed.extended else Problem.SourceFormat.CTT
     problem = Problem.objects.create(
         name=(name or parsed.name)[:200],
         days=parsed.days,
         periods_per_day=parsed.periods_per_day,
         min_daily_lectures=parsed.min_daily_lectures,
         max_daily_lectures=parsed.max_daily_lectures,
-        source_format=Problem.SourceFormat.ECTT if parsed.extended else Problem.SourceFormat.CTT,
+        source_format=source_format,
         created_by=created_by,
     )
     _store_parts(problem, parsed)
@@ -71,6 +83,13 @@ def _check_fits_the_columns(parsed: timetabling.Problem) -> None:
         if too_long:
             raise ApplicationError(
                 f"A {what} id is longer than {CODE_LENGTH} characters: {too_long[0][:80]}",
+                code=ErrorCode.INVALID_FILE,
+                extra={"line": None},
+            )
+        with_separator = [c for c in codes if KEY_SEPARATOR in c]
+        if with_separator:  # pages name a lecture course|day|period|room (lectures.py)
+            raise ApplicationError(
+                f"A {what} name may not contain {KEY_SEPARATOR!r}: {with_separator[0][:80]}",
                 code=ErrorCode.INVALID_FILE,
                 extra={"line": None},
             )

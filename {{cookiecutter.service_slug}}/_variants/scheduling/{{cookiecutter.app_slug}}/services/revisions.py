@@ -159,9 +159,11 @@ def revision_import(
 ) -> Revision:
     """A new revision read from an ITC-2007 solution file."""
     try:
-        assignments = timetabling.parse_solution(file, source="solution")
+        read = timetabling.parse_solution(file, source="solution")
     except timetabling.FormatError as exc:
         raise invalid_file("solution", exc.message, exc.line) from exc
+    # Names with blanks travel as tokens in .sol files (timetabling.itc_names).
+    assignments = timetabling.itc_names(problem_to_core(problem=problem)).to_names(read)
     latest = Revision.objects.filter(problem=problem).order_by("-number").first()
     return revision_store(
         problem=problem,

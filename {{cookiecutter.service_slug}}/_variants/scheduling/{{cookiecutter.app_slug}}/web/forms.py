@@ -52,8 +52,8 @@ class BaseRevisionChoice(RevisionChoice):
 class ProblemImportForm(forms.Form):
     file = forms.FileField(
         label="Problem file",
-        help_text="An ITC-2007 .ctt file, or an extended .ectt file.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".ctt,.ectt,text/plain"}),
+        help_text="An ITC-2007 .ctt file, an extended .ectt file, or a zip of CSV files.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ctt,.ectt,.zip,text/plain"}),
     )
     name = forms.CharField(
         label="Name",

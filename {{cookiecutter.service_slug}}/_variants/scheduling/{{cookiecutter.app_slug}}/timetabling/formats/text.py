@@ -19,26 +19,38 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 class FormatError(ValueError):
-    """Malformed problem or solution text; `line` is 1-based when the fault has a place."""
+    """Malformed problem or solution text; `line` is 1-based when the fault has a place, and
+    `column` names the field of a table (CSV) it is in."""
 
-    def __init__(self, message: str, line: int | None = None, source: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        source: str | None = None,
+        column: str | None = None,
+    ) -> None:
         self.message = message
         self.line = line
         self.source = source
+        self.column = column
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = self.source or "<input>"
         if self.line is not None:
             where = f"{where}, line {self.line}"
+        if self.column is not None:
+            where = f"{where}, column {self.column}"
         return f"{where}: {self.message}"
 
     def with_source(self, source: str) -> FormatError:
-        return FormatError(self.message, line=self.line, source=source)
+        return FormatError(self.message, line=self.line, source=source, column=self.column)
 
-    def __reduce__(self) -> tuple[type[FormatError], tuple[str, int | None, str | None]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[FormatError], tuple[str, int | None, str | None, str | None]]:
         # Keeps the fields when pickled (Celery results, multiprocessing).
-        return (FormatError, (self.message, self.line, self.source))
+        return (FormatError, (self.message, self.line, self.source, self.column))
 
 
 def decode(data: str | bytes) -> str:
