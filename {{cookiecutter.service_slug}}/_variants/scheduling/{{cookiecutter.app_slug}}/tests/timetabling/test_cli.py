@@ -133,6 +133,28 @@ def test_bench_writes_csv_and_markdown(tmp_path: Path) -> None:
     assert "| comp01 | yes |" in md and "| 5 | 5 |" in md
 
 
+def test_bench_seeds_append_to_one_csv_and_report_medians(tmp_path: Path) -> None:
+    pooled = tmp_path / "seeds.csv"
+    for seeds in ("0,1", "2"):  # two sessions, one file
+        p = run(
+            "bench", str(DATA / "toy.ctt"), "--time-limit", "1", "--seeds", seeds,
+            "--append", str(pooled),
+        )  # fmt: skip
+        assert p.returncode == 0, p.stderr
+    lines = pooled.read_text().splitlines()
+    assert lines[0] == (
+        "date,machine,load_1m,formulation,time_limit,seed,instance,cost,status,moves_per_s"
+    )
+    assert [line.split(",")[5] for line in lines[1:]] == ["0", "1", "2"]
+    costs = [int(line.split(",")[7]) for line in lines[1:]]
+    report = run("bench-report", str(pooled), "--time-limit", "1")
+    assert report.returncode == 0, report.stderr
+    row = next(ln for ln in report.stdout.splitlines() if ln.startswith("| toy |"))
+    assert row.startswith(f"| toy | 0,1,2 | {sorted(costs)[1]} | {min(costs)} |")
+    assert f"Total of the medians: {sorted(costs)[1]};" in report.stdout
+    assert "3 runs at 1 s" in report.stdout
+
+
 def test_infeasible_problem_exits_1_with_reasons(tmp_path: Path) -> None:
     text = (DATA / "toy.ctt").read_text().replace("SceCosC Ocra 3 3 30", "SceCosC Ocra 30 3 30")
     bad = tmp_path / "bad.ctt"
@@ -155,6 +177,10 @@ def test_infeasible_problem_exits_1_with_reasons(tmp_path: Path) -> None:
         (["solve", "{toy}"], "required"),
         (["frobnicate"], "invalid choice"),
         (["bench", "missing.ctt"], "no such file"),
+        (["bench", "--seeds", "0,1"], "--seeds and --append go together"),
+        (["bench", "--seeds", "0,x", "--append", "s.csv"], "comma-separated whole numbers"),
+        (["bench", "--formulation", "UD9"], "unknown formulation"),
+        (["bench-report", "missing.csv"], "cannot read missing.csv"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(

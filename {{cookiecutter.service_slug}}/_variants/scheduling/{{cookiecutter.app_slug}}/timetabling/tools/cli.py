@@ -7,9 +7,14 @@ solve INSTANCE -o SOLUTION [--time-limit S] [--seed N] [--workers N] [--formulat
     period. Ctrl-C stops the search and still writes the best timetable found.
 verify INSTANCE SOLUTION [--formulation F] [--json] [--details]
     The verifier's report in the official validator's order (or its JSON form).
-bench [INSTANCES...] [--time-limit S] [--workers N] [--seed N] [--csv FILE] [--markdown FILE]
-      [--min-change [--resolve-limit S] [--weight W]]
-    Without instances, the examples shipped in the package's data/ directory.
+bench [INSTANCES...] [--time-limit S] [--workers N] [--seed N] [--formulation F] [--csv FILE]
+      [--markdown FILE] [--min-change [--resolve-limit S] [--weight W]]
+      [--seeds 0,1,2 --append FILE]
+    Without instances, the examples shipped in the package's data/ directory. With --seeds and
+    --append, every seed of every instance is appended to FILE (with the date, machine and load)
+    and the report of FILE follows (see bench-report).
+bench-report FILE [--formulation F] [--time-limit S]
+    Per instance the median and best cost over the seeds in FILE, and the total of the medians.
 
 Exit status: 0 success; 1 no timetable (infeasible or none found in time; reasons on stderr);
 2 bad input (missing or malformed file, unknown formulation, pins naming unknown courses...),
@@ -80,9 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--csv")
     b.add_argument("--markdown")
+    b.add_argument("--formulation", default="UD2")
+    b.add_argument("--seeds", help="comma-separated seeds, with --append")
+    b.add_argument("--append", help="CSV file to append every seed's results to")
     b.add_argument("--min-change", action="store_true", help="measure the minimal-change mode")
     b.add_argument("--resolve-limit", type=float, default=20.0)
     b.add_argument("--weight", type=int, default=10)
+
+    r = sub.add_parser("bench-report", help="median and best over the seeds of a bench CSV")
+    r.add_argument("file")
+    r.add_argument("--formulation", default="UD2")
+    r.add_argument("--time-limit", type=float, default=None)
     return p
 
 
@@ -211,7 +224,15 @@ def _cmd_bench(a: argparse.Namespace) -> int:
     for p in paths:
         if not Path(p).is_file():
             raise UsageError(f"cannot read {p}: no such file")
-    md = _bench_min_change(a, paths) if a.min_change else _bench_costs(a, paths)
+    _formulation(a.formulation)
+    if bool(a.seeds) != bool(a.append):
+        raise UsageError("--seeds and --append go together")
+    if a.min_change:
+        md = _bench_min_change(a, paths)
+    elif a.seeds:
+        md = _bench_seeds(a, paths)
+    else:
+        md = _bench_costs(a, paths)
     if a.markdown:
         Path(a.markdown).write_text(md, encoding="utf-8")
     sys.stdout.write(md)
@@ -250,6 +271,7 @@ def _bench_costs(a: argparse.Namespace, paths: list[str]) -> str:
         time_limit=a.time_limit,
         workers=a.workers,
         seed=a.seed,
+        formulation=a.formulation,
         on_row=lambda r: print(
             f"{r.instance}: feasible={r.feasible} first={r.first_feasible_s}s "
             f"cost={r.cost} best={r.best_known} winner={r.winner} gap={r.gap_pct}% "
@@ -262,16 +284,61 @@ def _bench_costs(a: argparse.Namespace, paths: list[str]) -> str:
         bench.write_csv(rows, a.csv)
     return bench.markdown(
         rows,
-        note=f"UD2, {a.time_limit:g} s per instance, {a.workers} workers (annealing chains, "
-        "then CP-SAT workers), "
-        f"seed {a.seed}.",
+        note=f"{a.formulation}, {a.time_limit:g} s per instance, {a.workers} workers "
+        f"(annealing chains, then CP-SAT workers), seed {a.seed}.",
     )
+
+
+def _bench_seeds(a: argparse.Namespace, paths: list[str]) -> str:
+    """Every seed of every instance appended to the CSV; then the report of the whole file."""
+    from . import bench_seeds
+
+    try:
+        seeds = [int(s) for s in a.seeds.split(",") if s.strip()]
+    except ValueError:
+        raise UsageError(f"--seeds takes comma-separated whole numbers, got {a.seeds!r}") from None
+    bench_seeds.run_seeds(
+        paths,
+        seeds=seeds,
+        time_limit=a.time_limit,
+        csv_path=a.append,
+        workers=a.workers,
+        formulation=a.formulation,
+        on_row=lambda r: print(
+            f"{r.instance} seed {r.seed}: cost={r.cost} moves/s={r.moves_per_s} load={r.load_1m}",
+            file=sys.stderr,
+            flush=True,
+        ),
+    )
+    rows = bench_seeds.read_seed_rows(a.append)
+    return bench_seeds.seeds_report(rows, formulation=a.formulation, time_limit=a.time_limit)
+
+
+def _cmd_bench_report(a: argparse.Namespace) -> int:
+    from . import bench_seeds
+
+    _formulation(a.formulation)
+    try:
+        rows = bench_seeds.read_seed_rows(a.file)
+    except OSError as exc:
+        raise UsageError(f"cannot read {a.file}: {exc.strerror}") from None
+    except (KeyError, ValueError) as exc:
+        raise UsageError(f"{a.file} is not a bench CSV: {exc}") from None
+    text = bench_seeds.seeds_report(rows, formulation=a.formulation, time_limit=a.time_limit)
+    sys.stdout.write(text)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         a = _parser().parse_args(argv)
-        return {"solve": _cmd_solve, "verify": _cmd_verify, "bench": _cmd_bench}[a.command](a)
+        commands = {
+            "solve": _cmd_solve,
+            "verify": _cmd_verify,
+            "bench": _cmd_bench,
+            "bench-report": _cmd_bench_report,
+        }
+        return commands[a.command](a)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
