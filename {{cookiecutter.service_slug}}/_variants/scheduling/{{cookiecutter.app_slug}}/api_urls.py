@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .apis import exports, problems, revisions, runs, verification
+from .apis import exports, problem_parts, problems, revisions, runs, verification
 
 urlpatterns = [
     path("problems/", problems.ProblemListApi.as_view(), name="problem-list"),
@@ -18,12 +18,14 @@ urlpatterns = [
         name="problem-verify",
     ),
     path(
-        "problems/<int:problem_id>/courses/", problems.CourseListApi.as_view(), name="course-list"
+        "problems/<int:problem_id>/courses/",
+        problem_parts.CourseListApi.as_view(),
+        name="course-list",
     ),
-    path("problems/<int:problem_id>/rooms/", problems.RoomListApi.as_view(), name="room-list"),
+    path("problems/<int:problem_id>/rooms/", problem_parts.RoomListApi.as_view(), name="room-list"),
     path(
         "problems/<int:problem_id>/curricula/",
-        problems.CurriculumListApi.as_view(),
+        problem_parts.CurriculumListApi.as_view(),
         name="curriculum-list",
     ),
     path(
@@ -32,11 +34,16 @@ urlpatterns = [
         name="revision-list",
     ),
     path("problems/<int:problem_id>/runs/", runs.RunListApi.as_view(), name="run-list"),
-    path("courses/<int:course_id>/", problems.CourseDetailApi.as_view(), name="course-detail"),
-    path("rooms/<int:room_id>/", problems.RoomDetailApi.as_view(), name="room-detail"),
+    path("courses/<int:course_id>/", problem_parts.CourseDetailApi.as_view(), name="course-detail"),
+    path(
+        "courses/<int:course_id>/constraints/",
+        problem_parts.CourseConstraintsApi.as_view(),
+        name="course-constraints",
+    ),
+    path("rooms/<int:room_id>/", problem_parts.RoomDetailApi.as_view(), name="room-detail"),
     path(
         "curricula/<int:curriculum_id>/",
-        problems.CurriculumDetailApi.as_view(),
+        problem_parts.CurriculumDetailApi.as_view(),
         name="curriculum-detail",
     ),
     path(

@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     INVALID_MIN_CHANGE_WEIGHT = "invalid_min_change_weight"
     INVALID_AGAINST = "invalid_against"
     INVALID_TERM = "invalid_term"
+    INVALID_NAME = "invalid_name"
     UNKNOWN_COURSE = "unknown_course"
     UNKNOWN_ROOM = "unknown_room"
     OUTSIDE_WEEK = "outside_week"
@@ -25,6 +26,7 @@ class ErrorCode(StrEnum):
     RUN_ACTIVE = "run_active"
     RUN_FINISHED = "run_finished"
     STALE_REVISION = "stale_revision"
+    NAME_TAKEN = "name_taken"
     # No timetable can exist (422), or a run found none
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"

@@ -31,6 +31,7 @@ class Problem(models.Model):
         CTT = "ctt", "ITC-2007 .ctt"
         ECTT = "ectt", "Extended .ectt"
         ZIP = "zip", "CSV files in a zip"
+        ENTERED = "web", "Entered in the service"
 
     name = models.CharField(max_length=200)
     days = models.PositiveSmallIntegerField()
@@ -80,6 +81,9 @@ class Course(models.Model):
     min_working_days = models.PositiveSmallIntegerField()
     students = models.PositiveIntegerField()
     double_lectures = models.BooleanField(default=False)
+    # Removed from the problem, kept for the revisions that placed it (they stay as they were);
+    # creating a course of the same code brings this row back.
+    removed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -96,6 +100,7 @@ class Room(models.Model):
     code = models.CharField(max_length=64)
     capacity = models.PositiveIntegerField()
     site = models.PositiveSmallIntegerField(default=0)
+    removed = models.BooleanField(default=False)  # as Course.removed
 
     class Meta:
         ordering = ["id"]
@@ -187,6 +192,9 @@ class Revision(models.Model):
     )
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The problem's version it was made and verified for: after an edit of the problem's data it
+    # stays as it was (its stored cost too), marked as made for an earlier version.
+    problem_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["problem_id", "number"]

@@ -34,14 +34,18 @@ class ProblemExportApi(SchedulingApi):
         operation_id="problems_export",
         parameters=[
             OpenApiParameter(
-                "format", str, enum=list(PROBLEM_FORMATS), description="Default: as imported."
+                "format",
+                str,
+                enum=list(PROBLEM_FORMATS),
+                description="Default: as it came (zip if entered).",
             )
         ],
         responses={(200, "text/plain"): OpenApiTypes.STR, 400: ERROR, 404: ERROR},
     )
     def get(self, request: Request, problem_id: int) -> HttpResponse:
         problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
-        fmt = request.query_params.get("format", problem.source_format)
+        as_it_came = problem.source_format if problem.source_format in PROBLEM_FORMATS else "zip"
+        fmt = request.query_params.get("format", as_it_came)
         if fmt not in PROBLEM_FORMATS:
             raise ApplicationError(
                 "format must be ctt, ectt or zip.", code=ErrorCode.INVALID_FORMAT

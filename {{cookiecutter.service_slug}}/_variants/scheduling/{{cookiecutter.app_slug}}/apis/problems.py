@@ -1,5 +1,5 @@
-"""API of problems (terms) and their courses, rooms and curricula: list, import, read, edit,
-delete."""
+"""API of problems (terms): list, import from a file or create empty, read, edit (the name,
+the week, the term's calendar), delete. Their parts: apis/problem_parts.py."""
 
 from __future__ import annotations
 
@@ -15,25 +15,9 @@ from core.auth import signed_in_user
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 from core.throttling import WriteRateThrottle
 
-from ..models import Course, Curriculum, Problem, Room
-from ..selectors.problems import (
-    course_get,
-    course_list,
-    curriculum_get,
-    curriculum_list,
-    problem_get,
-    problem_list,
-    room_get,
-    room_list,
-)
-from ..services.problems import (
-    course_update,
-    curriculum_update,
-    problem_delete,
-    problem_import,
-    problem_update,
-    room_update,
-)
+from ..models import Problem
+from ..selectors.problems import problem_get, problem_list
+from ..services.problems import problem_create, problem_delete, problem_import, problem_update
 from .common import ERROR, SchedulingApi, check_upload_size, get_or_404, valid
 
 
@@ -68,7 +52,7 @@ class ProblemOutput(serializers.ModelSerializer[Problem]):
 
 
 class ProblemUpdateInput(serializers.Serializer[Any]):
-    """The problem's name and its term's calendar (calendar exports); not what is solved."""
+    """The problem's name, its week and daily limits (a new version), its term's calendar."""
 
     name = serializers.CharField(max_length=200, required=False)
     time_zone = serializers.CharField(
@@ -78,6 +62,10 @@ class ProblemUpdateInput(serializers.Serializer[Any]):
     term_end = serializers.DateField(required=False, allow_null=True)
     day_start = serializers.TimeField(required=False, help_text="clock time of period 0")
     period_minutes = serializers.IntegerField(min_value=5, max_value=600, required=False)
+    days = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    periods_per_day = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    min_daily_lectures = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    max_daily_lectures = serializers.IntegerField(min_value=0, max_value=1000, required=False)
 
 
 class ProblemImportInput(serializers.Serializer[Any]):
@@ -85,69 +73,18 @@ class ProblemImportInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CourseOutput(serializers.ModelSerializer[Course]):
-    curricula = serializers.SerializerMethodField()
-    unavailable = serializers.SerializerMethodField()
+class ProblemCreateInput(serializers.Serializer[Any]):
+    """A problem entered in the service: its week first, its parts next."""
 
-    class Meta:
-        model = Course
-        fields = [
-            "id",
-            "code",
-            "teacher",
-            "lectures",
-            "min_working_days",
-            "students",
-            "double_lectures",
-            "curricula",
-            "unavailable",
-        ]
-
-    def get_curricula(self, course: Course) -> list[str]:
-        return [q.code for q in course.curricula.all()]
-
-    def get_unavailable(self, course: Course) -> list[list[int]]:
-        return [[u.day, u.period] for u in course.unavailability.all()]
-
-
-class CourseUpdateInput(serializers.Serializer[Any]):
-    teacher = serializers.CharField(max_length=64, required=False, help_text="as people write it")
-    lectures = serializers.IntegerField(min_value=1, max_value=1000, required=False)
-    min_working_days = serializers.IntegerField(min_value=0, max_value=1000, required=False)
-    students = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    double_lectures = serializers.BooleanField(required=False)
-
-
-class RoomOutput(serializers.ModelSerializer[Room]):
-    class Meta:
-        model = Room
-        fields = ["id", "code", "capacity", "site"]
-
-
-class RoomUpdateInput(serializers.Serializer[Any]):
-    capacity = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    site = serializers.IntegerField(min_value=0, max_value=1000, required=False)
-
-
-class CurriculumOutput(serializers.ModelSerializer[Curriculum]):
-    courses = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Curriculum
-        fields = ["id", "code", "courses"]
-
-    def get_courses(self, curriculum: Curriculum) -> list[str]:
-        return [c.code for c in curriculum.courses.all()]
-
-
-class CurriculumUpdateInput(serializers.Serializer[Any]):
-    courses = serializers.ListField(
-        child=serializers.CharField(max_length=64), max_length=10_000, allow_empty=True
-    )
+    name = serializers.CharField(max_length=200)
+    days = serializers.IntegerField(min_value=1, max_value=10_000)
+    periods_per_day = serializers.IntegerField(min_value=1, max_value=10_000)
+    min_daily_lectures = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    max_daily_lectures = serializers.IntegerField(min_value=0, max_value=1000, required=False)
 
 
 class ProblemListApi(SchedulingApi):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "uploads"
 
@@ -161,18 +98,26 @@ class ProblemListApi(SchedulingApi):
 
     @extend_schema(
         operation_id="problems_import",
-        request={"multipart/form-data": ProblemImportInput},
+        request={
+            "multipart/form-data": ProblemImportInput,
+            "application/json": ProblemCreateInput,
+        },
         responses={201: ProblemOutput, 400: ERROR, 403: ERROR, 413: ERROR},
     )
     def post(self, request: Request) -> Response:
-        check_upload_size(request)
-        data = valid(ProblemImportInput, request.data)
-        problem = problem_import(
-            file=data["file"].read(),
-            name=data["name"],
-            filename=data["file"].name or "upload",
-            created_by=signed_in_user(request),
-        )
+        """Import a file (multipart), or create an empty problem (JSON)."""
+        if request.content_type.startswith("application/json"):
+            fields = valid(ProblemCreateInput, request.data)
+            problem = problem_create(created_by=signed_in_user(request), **fields)
+        else:
+            check_upload_size(request)
+            data = valid(ProblemImportInput, request.data)
+            problem = problem_import(
+                file=data["file"].read(),
+                name=data["name"],
+                filename=data["file"].name or "upload",
+                created_by=signed_in_user(request),
+            )
         return Response(
             ProblemOutput(problem_get(problem_id=problem.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -199,64 +144,3 @@ class ProblemDetailApi(SchedulingApi):
     def delete(self, request: Request, problem_id: int) -> Response:
         problem_delete(problem=get_or_404(problem_get, "Problem", problem_id=problem_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class CourseListApi(SchedulingApi):
-    @extend_schema(operation_id="courses_list", responses={200: CourseOutput(many=True)})
-    def get(self, request: Request, problem_id: int) -> Response:
-        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
-        return Response(CourseOutput(course_list(problem=problem), many=True).data)
-
-
-class CourseDetailApi(SchedulingApi):
-    @extend_schema(
-        operation_id="courses_update",
-        request=CourseUpdateInput,
-        responses={200: CourseOutput, 400: ERROR, 403: ERROR, 404: ERROR},
-    )
-    def patch(self, request: Request, course_id: int) -> Response:
-        course = get_or_404(course_get, "Course", course_id=course_id)
-        course = course_update(course=course, **valid(CourseUpdateInput, request.data))
-        return Response(CourseOutput(course_list(problem=course.problem).get(pk=course.pk)).data)
-
-
-class RoomListApi(SchedulingApi):
-    @extend_schema(operation_id="rooms_list", responses={200: RoomOutput(many=True)})
-    def get(self, request: Request, problem_id: int) -> Response:
-        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
-        return Response(RoomOutput(room_list(problem=problem), many=True).data)
-
-
-class RoomDetailApi(SchedulingApi):
-    @extend_schema(
-        operation_id="rooms_update",
-        request=RoomUpdateInput,
-        responses={200: RoomOutput, 400: ERROR, 403: ERROR, 404: ERROR},
-    )
-    def patch(self, request: Request, room_id: int) -> Response:
-        room = get_or_404(room_get, "Room", room_id=room_id)
-        return Response(
-            RoomOutput(room_update(room=room, **valid(RoomUpdateInput, request.data))).data
-        )
-
-
-class CurriculumListApi(SchedulingApi):
-    @extend_schema(operation_id="curricula_list", responses={200: CurriculumOutput(many=True)})
-    def get(self, request: Request, problem_id: int) -> Response:
-        problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
-        return Response(CurriculumOutput(curriculum_list(problem=problem), many=True).data)
-
-
-class CurriculumDetailApi(SchedulingApi):
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        operation_id="curricula_update",
-        request=CurriculumUpdateInput,
-        responses={200: CurriculumOutput, 400: ERROR, 403: ERROR, 404: ERROR},
-    )
-    def patch(self, request: Request, curriculum_id: int) -> Response:
-        curriculum = get_or_404(curriculum_get, "Curriculum", curriculum_id=curriculum_id)
-        data = valid(CurriculumUpdateInput, request.data)
-        curriculum = curriculum_update(curriculum=curriculum, course_codes=data["courses"])
-        return Response(CurriculumOutput(curriculum_get(curriculum_id=curriculum.pk)).data)

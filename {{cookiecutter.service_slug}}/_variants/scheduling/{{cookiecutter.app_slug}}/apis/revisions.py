@@ -51,6 +51,7 @@ class RevisionOutput(serializers.ModelSerializer[Revision]):
             "author",
             "note",
             "created_at",
+            "problem_version",
         ]
 
 

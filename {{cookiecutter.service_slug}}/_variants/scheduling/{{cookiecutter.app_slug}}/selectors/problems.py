@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from .. import timetabling
@@ -10,9 +19,9 @@ from ..caching import PROBLEM_SECONDS, problem_key, remembered
 from ..models import Course, Curriculum, Problem, Revision, Room, RoomConstraint, Unavailability
 
 
-def _count_of(model: type[Model], field: str = "problem") -> Coalesce:
+def _count_of(model: type[Model], field: str = "problem", **live: bool) -> Coalesce:
     rows = (
-        model._default_manager.filter(**{field: OuterRef("pk")})
+        model._default_manager.filter(**{field: OuterRef("pk")}, **live)
         .order_by()
         .values(field)
         .annotate(n=Count("pk"))
@@ -23,7 +32,7 @@ def _count_of(model: type[Model], field: str = "problem") -> Coalesce:
 
 def problem_list() -> QuerySet[Problem]:
     lectures = (
-        Course.objects.filter(problem=OuterRef("pk"))
+        Course.objects.filter(problem=OuterRef("pk"), removed=False)
         .order_by()
         .values("problem")
         .annotate(n=Sum("lectures"))
@@ -31,8 +40,8 @@ def problem_list() -> QuerySet[Problem]:
     )
     latest = Revision.objects.filter(problem=OuterRef("pk")).order_by("-number").values("pk")[:1]
     return Problem.objects.select_related("created_by").annotate(
-        courses_count=_count_of(Course),
-        rooms_count=_count_of(Room),
+        courses_count=_count_of(Course, removed=False),
+        rooms_count=_count_of(Room, removed=False),
         curricula_count=_count_of(Curriculum),
         lectures_count=Coalesce(Subquery(lectures, output_field=IntegerField()), 0),
         latest_revision_id=Subquery(latest, output_field=IntegerField()),
@@ -50,28 +59,32 @@ def problem_to_core(*, problem: Problem) -> timetabling.Problem:
 
 def _problem_from_rows(problem: Problem) -> timetabling.Problem:
     courses = list(
-        Course.objects.filter(problem=problem)
+        Course.objects.filter(problem=problem, removed=False)
         .order_by("id")
         .values_list(
             "code", "teacher", "lectures", "min_working_days", "students", "double_lectures"
         )
     )
     rooms = list(
-        Room.objects.filter(problem=problem).order_by("id").values_list("code", "capacity", "site")
+        Room.objects.filter(problem=problem, removed=False)
+        .order_by("id")
+        .values_list("code", "capacity", "site")
     )
     members: dict[str, list[str]] = {
         code: []
         for code in Curriculum.objects.filter(problem=problem).values_list("code", flat=True)
     }
-    through = Curriculum.courses.through.objects.filter(curriculum__problem=problem).order_by("id")
+    through = Curriculum.courses.through.objects.filter(
+        curriculum__problem=problem, course__removed=False
+    ).order_by("id")
     for curriculum, course in through.values_list("curriculum__code", "course__code"):
         members[curriculum].append(course)
-    unavailability = Unavailability.objects.filter(course__problem=problem).values_list(
-        "course__code", "day", "period"
-    )
-    constraints = RoomConstraint.objects.filter(course__problem=problem).values_list(
-        "course__code", "room__code"
-    )
+    unavailability = Unavailability.objects.filter(
+        course__problem=problem, course__removed=False
+    ).values_list("course__code", "day", "period")
+    constraints = RoomConstraint.objects.filter(
+        course__problem=problem, course__removed=False, room__removed=False
+    ).values_list("course__code", "room__code")
     return timetabling.Problem(
         name=problem.name,
         days=problem.days,
@@ -88,19 +101,24 @@ def _problem_from_rows(problem: Problem) -> timetabling.Problem:
 
 
 def course_list(*, problem: Problem) -> QuerySet[Course]:
-    return Course.objects.filter(problem=problem).prefetch_related("curricula", "unavailability")
+    """The problem's courses (not those removed: revisions keep them)."""
+    return Course.objects.filter(problem=problem, removed=False).prefetch_related(
+        "curricula",
+        "unavailability",
+        Prefetch("room_constraints", RoomConstraint.objects.select_related("room")),
+    )
 
 
 def course_get(*, course_id: int) -> Course | None:
-    return Course.objects.select_related("problem").filter(pk=course_id).first()
+    return Course.objects.select_related("problem").filter(pk=course_id, removed=False).first()
 
 
 def room_list(*, problem: Problem) -> QuerySet[Room]:
-    return Room.objects.filter(problem=problem)
+    return Room.objects.filter(problem=problem, removed=False)
 
 
 def room_get(*, room_id: int) -> Room | None:
-    return Room.objects.select_related("problem").filter(pk=room_id).first()
+    return Room.objects.select_related("problem").filter(pk=room_id, removed=False).first()
 
 
 def curriculum_list(*, problem: Problem) -> QuerySet[Curriculum]:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from core.exceptions import ApplicationError, ConflictError
 
@@ -158,9 +158,38 @@ def problem_delete(*, problem: Problem) -> None:
     transaction.on_commit(lambda: forget_revision_bodies(revisions))
 
 
+WEEK_FIELDS = ("days", "periods_per_day", "min_daily_lectures", "max_daily_lectures")
+
+
+@transaction.atomic
+def problem_create(*, name: str, created_by: User | None = None, **week: int) -> Problem:
+    """A new, empty problem entered in the service (courses, rooms and curricula come next)."""
+    _check_week(week)
+    return Problem.objects.create(
+        name=name[:200],
+        source_format=Problem.SourceFormat.ENTERED,
+        created_by=created_by,
+        **{k: week.get(k, 0) for k in WEEK_FIELDS},
+    )
+
+
+def _check_week(week: dict[str, int]) -> None:
+    days, periods = week.get("days", 1), week.get("periods_per_day", 1)
+    if not (days >= 1 and periods >= 1 and days * periods <= timetabling.MAX_SLOTS):
+        raise ApplicationError(
+            f"A week has 1 to {timetabling.MAX_SLOTS} periods in all, at least one day of at "
+            "least one period."
+        )
+    low, high = week.get("min_daily_lectures", 0), week.get("max_daily_lectures", 0)
+    if high and high < low:
+        raise ApplicationError("The maximum daily lectures are below the minimum.")
+
+
 @transaction.atomic
 def problem_update(*, problem: Problem, **fields: Any) -> Problem:
-    """Rename the problem or set its term's calendar. Not problem data: no new version."""
+    """Rename the problem, change its week and daily limits (problem data: a new version; a
+    course's unavailability outside the new week goes), or set its term's calendar (not problem
+    data: no new version)."""
     calendar = {k: v for k, v in fields.items() if k in Problem.CALENDAR_FIELDS}
     if calendar.get("time_zone"):
         calendar["time_zone"] = _time_zone_name(calendar["time_zone"])
@@ -170,11 +199,19 @@ def problem_update(*, problem: Problem, **fields: Any) -> Problem:
         raise ApplicationError(
             f"The term cannot end ({end}) before it starts ({start}).", code=ErrorCode.INVALID_TERM
         )
-    changed = {**calendar, **({"name": fields["name"]} if "name" in fields else {})}
+    week = {k: v for k, v in fields.items() if k in WEEK_FIELDS and getattr(problem, k) != v}
+    _check_week({**{k: getattr(problem, k) for k in WEEK_FIELDS}, **week})
+    changed = {**calendar, **week, **({"name": fields["name"]} if "name" in fields else {})}
     for key, value in changed.items():
         setattr(problem, key, value)
     if changed:
         problem.save(update_fields=list(changed))
+    if week:
+        Unavailability.objects.filter(course__problem=problem).filter(
+            Q(day__gte=problem.days) | Q(period__gte=problem.periods_per_day)
+        ).delete()
+        problem_data_changed(problem_id=problem.pk)
+        problem.refresh_from_db(fields=["version"])
     return problem
 
 
@@ -187,53 +224,6 @@ def _time_zone_name(name: str) -> str:
 
 
 def problem_data_changed(*, problem_id: int) -> None:
-    """New problem data: the cached domain model of the old version must not be used again."""
+    """New problem data: a new version. The cached domain model of the old version is not used
+    again, and revisions made before are marked as made for an earlier version."""
     Problem.objects.filter(pk=problem_id).update(version=F("version") + 1)
-
-
-def _bump_version(problem: Problem) -> None:
-    problem_data_changed(problem_id=problem.pk)
-    problem.refresh_from_db(fields=["version"])
-
-
-@transaction.atomic
-def course_update(*, course: Course, **fields: Any) -> Course:
-    editable = {"teacher", "lectures", "min_working_days", "students", "double_lectures"}
-    _update(course, fields, editable)
-    return course
-
-
-@transaction.atomic
-def room_update(*, room: Room, **fields: Any) -> Room:
-    _update(room, fields, {"capacity", "site"})
-    return room
-
-
-def _update(row: Course | Room, fields: dict[str, Any], allowed: set[str]) -> None:
-    changed = [k for k in fields if k in allowed]
-    for key in changed:
-        setattr(row, key, fields[key])
-    if changed:
-        row.save(update_fields=changed)
-        _bump_version(row.problem)
-
-
-@transaction.atomic
-def curriculum_update(*, curriculum: Curriculum, course_codes: list[str]) -> Curriculum:
-    """Replace the curriculum's courses (codes of the same problem; unknown codes: 400)."""
-    codes = list(dict.fromkeys(course_codes))
-    courses = dict(
-        Course.objects.filter(problem_id=curriculum.problem_id, code__in=codes).values_list(
-            "code", "pk"
-        )
-    )
-    unknown = [code for code in codes if code not in courses]
-    if unknown:
-        raise ApplicationError(
-            f"Unknown course {unknown[0]!r}.",
-            code=ErrorCode.UNKNOWN_COURSE,
-            extra={"courses": unknown},
-        )
-    curriculum.courses.set([courses[code] for code in codes])
-    _bump_version(curriculum.problem)
-    return curriculum

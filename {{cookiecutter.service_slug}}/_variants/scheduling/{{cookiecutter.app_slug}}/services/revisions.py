@@ -37,10 +37,12 @@ def revision_store(
     verification = timetable_verify(
         problem=problem, assignments=[lec.assignment for lec in lectures], formulation=formulation
     )
-    number = _next_number(problem, expect_latest)
+    number = _next_number(problem, expect_latest)  # locks the problem's row
+    version = Problem.objects.filter(pk=problem.pk).values_list("version", flat=True).get()
     revision = Revision.objects.create(
         problem=problem,
         number=number,
+        problem_version=version,
         parent=parent,
         origin=origin,
         formulation=verification.formulation,

@@ -49,12 +49,18 @@ def run_execute(*, run_id: int, delivery: str | None = None) -> str:
         return "skipped"
     protect_task(seconds=run.time_limit)  # on ECS: no scale-in of this worker mid-run
     base_lectures = revision_lectures(revision=run.base_revision) if run.base_revision else []
-    pins = [lec for lec in base_lectures if lec.pinned]
+    problem = problem_to_core(problem=run.problem)
+    # A base made for an earlier version may pin a course or room removed since: not a pin now.
+    pins = [
+        lec
+        for lec in base_lectures
+        if lec.pinned and lec.course in problem.course_by_id and lec.room in problem.room_by_id
+    ]
     monitor = _Monitor(run_id, owner)
     monitor.start()
     try:
         result = generator.solve(  # looked up on the package at call time, so tests can wrap it
-            problem_to_core(problem=run.problem),
+            problem,
             formulation=run.formulation,
             time_limit=run.time_limit,
             workers=settings.SCHEDULING_SOLVER_WORKERS,

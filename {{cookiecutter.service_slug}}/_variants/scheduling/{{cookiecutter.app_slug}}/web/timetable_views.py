@@ -75,6 +75,7 @@ def _grid_response(
         "verification": verification,
         "components": verification.components,
         "is_latest": is_latest,
+        "for_earlier_version": revision.problem_version != revision.problem.version,
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
         "move_form": (

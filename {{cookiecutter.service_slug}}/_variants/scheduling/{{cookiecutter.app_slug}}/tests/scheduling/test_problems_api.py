@@ -109,10 +109,12 @@ def test_missing_file_is_400_with_the_field(scheduler_client):
     assert "file" in response.json()["extra"]["fields"]
 
 
-def test_json_body_on_the_upload_is_415(scheduler_client):
+def test_a_json_body_without_a_week_is_400_and_writes_nothing(scheduler_client):
+    before = counts()
     response = scheduler_client.post("/api/v1/problems/", {"name": "x"}, format="json")
-    assert response.status_code == 415
-    assert response.json()["code"] == "unsupported_media_type"
+    assert response.status_code == 400
+    assert set(response.json()["extra"]["fields"]) == {"days", "periods_per_day"}
+    assert counts() == before
 
 
 def test_reader_cannot_import(reader_client):
@@ -216,7 +218,7 @@ def test_delete_with_a_queued_run_is_409(scheduler_client, toy):
 
 # ------------------------------------------------------------------------------ courses, rooms
 def test_courses_rooms_curricula_lists(reader_client, toy, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         courses = reader_client.get(f"/api/v1/problems/{toy.pk}/courses/").json()
     tec = next(c for c in courses if c["code"] == "TecCos")
     assert tec["teacher"] == "Rosa" and tec["lectures"] == 5
