@@ -46,7 +46,7 @@ def course_id(problem: int, code: str) -> int:
 
 
 def test_a_term_entered_from_nothing_solves(
-    scheduler_client, term, django_capture_on_commit_callbacks
+    scheduler_client, term, eager_tasks, django_capture_on_commit_callbacks
 ):
     detail = scheduler_client.get(f"{API}/problems/{term}/").json()
     assert (detail["source_format"], detail["courses_count"], detail["rooms_count"]) == (
@@ -83,7 +83,7 @@ def test_constraints_of_a_course_are_set_and_checked(scheduler_client, term):
 
 
 def test_a_removed_course_stays_in_the_revisions_that_placed_it(
-    scheduler_client, scheduler, client, term, django_capture_on_commit_callbacks
+    scheduler_client, scheduler, client, term, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         scheduler_client.post(f"{API}/problems/{term}/runs/", {"time_limit": 2}, format="json")

@@ -59,7 +59,7 @@ def test_a_term_from_csv_files_is_stored_with_its_names(scheduler_client):
 
 
 def test_a_solution_file_of_such_a_term_goes_out_and_back_in(
-    scheduler_client, django_capture_on_commit_callbacks
+    scheduler_client, eager_tasks, django_capture_on_commit_callbacks
 ):
     problem = upload(scheduler_client, FILES).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):  # the run executes (eager tasks)
