@@ -174,8 +174,10 @@ def shot(page: Page, name: str) -> None:
 TAB_TARGETS = """() => {
   const all = [...document.querySelectorAll(
     'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')];
+  // Inside a closed <details> only its summary shows (Chromium still gives the rest boxes).
+  const folded = el => el.tagName !== 'SUMMARY' && el.closest('details:not([open])') !== null;
   const shown = el => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
-    && getComputedStyle(el).visibility !== 'hidden';
+    && getComputedStyle(el).visibility !== 'hidden' && !folded(el);
   const targets = all.filter(shown);
   targets.forEach((el, i) => el.setAttribute('data-ax-tab', String(i)));
   return targets.length;
@@ -441,6 +443,37 @@ def test_the_accessibility_check_fails_on_violations(browser: Browser):
         check_accessibility(page, "a page with known faults")
     assert "label" in str(failure.value) and "color-contrast" in str(failure.value)
     page.close()
+
+
+def test_a_term_is_entered_in_the_pages(page: Page, site: str):
+    page.goto(f"{site}/{APP}/")
+    page.fill("#id_term-name", "Spring term")
+    page.fill("#id_term-days", "5")
+    page.fill("#id_term-periods_per_day", "4")
+    page.get_by_role("button", name="Create the term").click()
+    page.wait_for_url(re.compile(r"/problems/\d+/$"))
+    expect(page.locator("h1")).to_have_text("Spring term")
+    page.locator("summary", has_text="Add a course").click()
+    page.fill("#id_course-code", "Intro to Physics")
+    page.fill("#id_course-teacher", "Prof. Li")
+    page.fill("#id_course-lectures", "0")  # refused, said next to the field
+    page.fill("#id_course-students", "40")
+    page.get_by_role("button", name="Add the course").click()
+    expect(page.locator("#id_course-lectures_error")).to_be_visible()
+    page.fill("#id_course-lectures", "3")
+    page.get_by_role("button", name="Add the course").click()
+    expect(page.locator(".messages")).to_contain_text("Added course Intro to Physics")
+    page.locator("summary", has_text="Add a room").click()
+    page.fill("#id_room-code", "Room 2.14")
+    page.fill("#id_room-capacity", "60")
+    page.keyboard.press("Enter")  # the keyboard way submits too
+    expect(page.locator(".messages")).to_contain_text("Added room Room 2.14")
+    expect(page.get_by_role("row", name=re.compile("Intro to Physics"))).to_be_visible()
+    shot(page, "term-entered")
+    check_accessibility(page, "a term entered in the pages")
+    page.get_by_role("button", name="Remove course Intro to Physics").click()
+    expect(page.locator(".messages")).to_contain_text("Removed course Intro to Physics")
+    expect(page.get_by_text("No courses yet.")).to_be_visible()
 
 
 def test_staff_use_the_admin_and_everyone_the_api_docs_under_the_policy(

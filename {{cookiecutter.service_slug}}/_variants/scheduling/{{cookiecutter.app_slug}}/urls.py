@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from .web import problem_views, run_views, timetable_views
+from .web import problem_views, run_views, term_views, timetable_views
 
 app_name = "{{ cookiecutter.app_slug }}"
 urlpatterns = [
     path("", problem_views.problem_list_page, name="problem-list"),
+    path("problems/new/", term_views.term_create, name="term-create"),
     path("problems/<int:problem_id>/", problem_views.problem_detail_page, name="problem-detail"),
+    path("problems/<int:problem_id>/courses/", term_views.course_add, name="course-add"),
+    path("problems/<int:problem_id>/rooms/", term_views.room_add, name="room-add"),
+    path("courses/<int:course_id>/remove/", term_views.course_delete, name="course-remove"),
+    path("rooms/<int:room_id>/remove/", term_views.room_delete, name="room-remove"),
     path(
         "problems/<int:problem_id>/generate/",
         run_views.problem_generate_page,

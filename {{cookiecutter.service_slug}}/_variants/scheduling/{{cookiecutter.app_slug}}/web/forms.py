@@ -164,3 +164,32 @@ class DiffForm(forms.Form):
         revisions = Revision.objects.filter(problem=problem).order_by("-number")
         for name in ("against", "revision"):
             cast(RevisionChoice, self.fields[name]).queryset = revisions
+
+
+class TermCreateForm(forms.Form):
+    """A new term entered in the service: its week; courses and rooms are added next."""
+
+    name = forms.CharField(label="Name", max_length=200)
+    days = forms.IntegerField(label="Days per week", min_value=1, max_value=7, initial=5)
+    periods_per_day = forms.IntegerField(
+        label="Periods per day", min_value=1, max_value=24, initial=4
+    )
+
+
+class CourseAddForm(forms.Form):
+    code = forms.CharField(label="Course", max_length=64)
+    teacher = forms.CharField(label="Teacher", max_length=64)
+    lectures = forms.IntegerField(label="Lectures per week", min_value=1, max_value=1000)
+    min_working_days = forms.IntegerField(label="Spread over at least (days)", min_value=0,
+                                          max_value=1000, initial=1)  # fmt: skip
+    students = forms.IntegerField(label="Students", min_value=0, max_value=1_000_000)
+    double_lectures = forms.BooleanField(label="Prefers double lectures", required=False)
+
+
+class RoomAddForm(forms.Form):
+    code = forms.CharField(label="Room", max_length=64)
+    capacity = forms.IntegerField(label="Seats", min_value=0, max_value=1_000_000)
+    site = forms.IntegerField(
+        label="Building number", min_value=0, max_value=1000, initial=0,
+        help_text="For travel distance between consecutive lectures.",
+    )  # fmt: skip

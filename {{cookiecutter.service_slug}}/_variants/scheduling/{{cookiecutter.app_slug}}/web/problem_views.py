@@ -19,7 +19,7 @@ from ..selectors.runs import run_list
 from ..services.problems import problem_import
 from ..timetabling import day_name
 from .common import page_url, problem_or_404, render_page, require_scheduler
-from .forms import DiffForm, ProblemImportForm
+from .forms import CourseAddForm, DiffForm, ProblemImportForm, RoomAddForm, TermCreateForm
 from .history import cost_chart
 
 
@@ -48,16 +48,38 @@ def problem_list_page(request: HttpRequest) -> HttpResponse:
                 )
                 return HttpResponseRedirect(page_url("problem-detail", problem.pk))
         status = 400
-    return render_page(
-        request,
-        "problem_list.html",
-        {"problems": list(problem_list()), "form": form},
-        status=status,
-    )
+    return problem_list_response(request, form=form, status=status)
+
+
+def problem_list_response(
+    request: HttpRequest,
+    *,
+    form: ProblemImportForm | None = None,
+    term_form: TermCreateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The list with its two forms: import a file, or enter a new term."""
+    context = {
+        "problems": list(problem_list()),
+        "form": form or ProblemImportForm(),
+        "term_form": term_form or TermCreateForm(prefix="term"),
+    }
+    return render_page(request, "problem_list.html", context, status=status)
 
 
 @login_required
 def problem_detail_page(request: HttpRequest, problem_id: int) -> HttpResponse:
+    return problem_detail_response(request, problem_id)
+
+
+def problem_detail_response(
+    request: HttpRequest,
+    problem_id: int,
+    *,
+    course_form: CourseAddForm | None = None,
+    room_form: RoomAddForm | None = None,
+) -> HttpResponse:
+    """A problem's summary with the forms that add courses and rooms (400 with a refused one)."""
     problem = problem_or_404(problem_id)
     courses = list(course_list(problem=problem))
     unavailable = Counter(
@@ -81,7 +103,10 @@ def problem_detail_page(request: HttpRequest, problem_id: int) -> HttpResponse:
             "days": days,
             "unavailability_matrix": matrix,
             "runs": list(run_list(problem=problem)[:10]),
+            "course_form": course_form or CourseAddForm(prefix="course"),
+            "room_form": room_form or RoomAddForm(prefix="room"),
         },
+        status=400 if course_form or room_form else 200,
     )
 
 

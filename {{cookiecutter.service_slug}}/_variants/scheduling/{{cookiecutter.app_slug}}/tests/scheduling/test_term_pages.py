@@ -1,0 +1,75 @@
+"""Entering a term in the pages: a new term, its courses and rooms added and removed; a refused
+form says why next to its field and writes nothing; readers cannot change anything."""
+
+import pytest
+from django.test import Client
+
+from ...models import Course, Problem, Room
+from .conftest import counts
+
+pytestmark = pytest.mark.django_db
+
+APP = __name__.split(".")[0]
+
+
+@pytest.fixture
+def web(scheduler) -> Client:
+    client = Client()
+    client.force_login(scheduler)
+    return client
+
+
+COURSE = {
+    "course-code": "Intro to Physics",
+    "course-teacher": "Prof. Li 李",
+    "course-lectures": "3",
+    "course-min_working_days": "2",
+    "course-students": "40",
+}
+
+
+def test_a_term_is_entered_in_the_pages(web):
+    term = {"term-name": "Spring", "term-days": "5", "term-periods_per_day": "4"}
+    response = web.post(f"/{APP}/problems/new/", term)
+    problem = Problem.objects.get(name="Spring")
+    assert (response.status_code, response["Location"]) == (302, f"/{APP}/problems/{problem.pk}/")
+    page = web.get(response["Location"]).content.decode()
+    assert "Entered in the service, created" in page and "Add a course" in page
+
+    added = web.post(f"/{APP}/problems/{problem.pk}/courses/", COURSE)
+    assert added.status_code == 302 and added["Location"].endswith("#courses-title")
+    web.post(f"/{APP}/problems/{problem.pk}/rooms/",
+             {"room-code": "Room 2.14", "room-capacity": "60", "room-site": "1"})  # fmt: skip
+    page = web.get(f"/{APP}/problems/{problem.pk}/").content.decode()
+    assert "Prof. Li 李" in page and 'aria-label="Remove room Room 2.14"' in page
+
+    course = Course.objects.get(problem=problem)
+    removed = web.post(f"/{APP}/courses/{course.pk}/remove/")
+    assert removed.status_code == 302
+    assert Course.objects.get(pk=course.pk).removed
+    page = web.get(f"/{APP}/problems/{problem.pk}/").content.decode()
+    assert '<th scope="row">Intro to Physics</th>' not in page and "No courses yet." in page
+
+
+def test_a_refused_form_says_why_and_writes_nothing(web, toy):
+    before = counts()
+    taken = web.post(f"/{APP}/problems/{toy.pk}/rooms/", {"room-code": "rA", "room-capacity": "5",
+                                                          "room-site": "0"})  # fmt: skip
+    assert taken.status_code == 400
+    assert "already has a room" in taken.content.decode()
+    bad = web.post(f"/{APP}/problems/{toy.pk}/courses/", {**COURSE, "course-lectures": "0"})
+    assert bad.status_code == 400 and 'id="id_course-lectures_error"' in bad.content.decode()
+    week = web.post(f"/{APP}/problems/new/", {"term-name": "X", "term-days": "9",
+                                              "term-periods_per_day": "4"})  # fmt: skip
+    assert week.status_code == 400 and 'id="id_term-days_error"' in week.content.decode()
+    assert counts() == before
+
+
+def test_readers_see_no_controls_and_cannot_post(user, toy):
+    reader = Client()
+    reader.force_login(user)
+    page = reader.get(f"/{APP}/problems/{toy.pk}/").content.decode()
+    assert "Add a course" not in page and "Remove" not in page
+    room = Room.objects.filter(problem=toy).first()
+    assert reader.post(f"/{APP}/rooms/{room.pk}/remove/").status_code == 403
+    assert not Room.objects.get(pk=room.pk).removed
