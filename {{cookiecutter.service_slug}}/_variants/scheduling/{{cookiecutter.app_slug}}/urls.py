@@ -11,6 +11,7 @@ urlpatterns = [
     path("problems/<int:problem_id>/", problem_views.problem_detail_page, name="problem-detail"),
     path("problems/<int:problem_id>/courses/", term_views.course_add, name="course-add"),
     path("problems/<int:problem_id>/rooms/", term_views.room_add, name="room-add"),
+    path("problems/<int:problem_id>/calendar/", term_views.term_calendar, name="term-calendar"),
     path("courses/<int:course_id>/remove/", term_views.course_delete, name="course-remove"),
     path("rooms/<int:room_id>/remove/", term_views.room_delete, name="room-remove"),
     path(

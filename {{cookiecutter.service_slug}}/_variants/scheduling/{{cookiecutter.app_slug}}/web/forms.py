@@ -193,3 +193,24 @@ class RoomAddForm(forms.Form):
         label="Building number", min_value=0, max_value=1000, initial=0,
         help_text="For travel distance between consecutive lectures.",
     )  # fmt: skip
+
+
+class TermCalendarForm(forms.Form):
+    """Where the week sits in real time, for calendar exports (docs/scheduling.md, Calendars)."""
+
+    time_zone = forms.CharField(
+        label="Time zone", max_length=64, required=False,
+        help_text="An IANA name such as Europe/Rome; blank: the service's default.",
+    )  # fmt: skip
+    term_start = forms.DateField(
+        label="First day of the term", required=False, help_text="The timetable's first day.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    term_end = forms.DateField(
+        label="Last day of the term", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    day_start = forms.TimeField(
+        label="First period starts at", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    period_minutes = forms.IntegerField(label="Minutes per period", min_value=5, max_value=600)

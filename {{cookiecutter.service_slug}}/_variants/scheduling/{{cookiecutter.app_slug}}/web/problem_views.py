@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,13 +14,21 @@ from django.views.decorators.http import require_http_methods
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
+from ..models import Problem
 from ..selectors.problems import course_list, curriculum_list, problem_list, room_list
 from ..selectors.revisions import revision_list
 from ..selectors.runs import run_list
 from ..services.problems import problem_import
 from ..timetabling import day_name
 from .common import page_url, problem_or_404, render_page, require_scheduler
-from .forms import CourseAddForm, DiffForm, ProblemImportForm, RoomAddForm, TermCreateForm
+from .forms import (
+    CourseAddForm,
+    DiffForm,
+    ProblemImportForm,
+    RoomAddForm,
+    TermCalendarForm,
+    TermCreateForm,
+)
 from .history import cost_chart
 
 
@@ -78,6 +87,7 @@ def problem_detail_response(
     *,
     course_form: CourseAddForm | None = None,
     room_form: RoomAddForm | None = None,
+    calendar_form: TermCalendarForm | None = None,
 ) -> HttpResponse:
     """A problem's summary with the forms that add courses and rooms (400 with a refused one)."""
     problem = problem_or_404(problem_id)
@@ -105,8 +115,14 @@ def problem_detail_response(
             "runs": list(run_list(problem=problem)[:10]),
             "course_form": course_form or CourseAddForm(prefix="course"),
             "room_form": room_form or RoomAddForm(prefix="room"),
+            "time_zone": problem.time_zone or settings.SCHEDULING_TIME_ZONE,
+            "calendar_form": calendar_form
+            or TermCalendarForm(
+                prefix="calendar",
+                initial={field: getattr(problem, field) for field in Problem.CALENDAR_FIELDS},
+            ),
         },
-        status=400 if course_form or room_form else 200,
+        status=400 if course_form or room_form or calendar_form else 200,
     )
 
 

@@ -13,9 +13,9 @@ from core.exceptions import ApplicationError
 
 from ..selectors.problems import course_get, room_get
 from ..services.problem_parts import course_create, course_remove, room_create, room_remove
-from ..services.problems import problem_create
+from ..services.problems import problem_create, problem_update
 from .common import page_url, problem_or_404, require_scheduler
-from .forms import CourseAddForm, RoomAddForm, TermCreateForm
+from .forms import CourseAddForm, RoomAddForm, TermCalendarForm, TermCreateForm
 from .problem_views import problem_detail_response, problem_list_response
 
 
@@ -83,3 +83,20 @@ def room_delete(request: HttpRequest, room_id: int) -> HttpResponse:
     room_remove(room=room)
     messages.success(request, f"Removed room {room.code}; revisions that used it keep it.")
     return HttpResponseRedirect(page_url("problem-detail", room.problem_id) + "#rooms-title")
+
+
+@login_required
+@require_POST
+def term_calendar(request: HttpRequest, problem_id: int) -> HttpResponse:
+    require_scheduler(request)
+    problem = problem_or_404(problem_id)
+    form = TermCalendarForm(request.POST, prefix="calendar")
+    if form.is_valid():
+        try:
+            problem_update(problem=problem, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved the term's calendar: exports follow it.")
+            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#calendar-title")
+    return problem_detail_response(request, problem_id, calendar_form=form)

@@ -73,3 +73,21 @@ def test_readers_see_no_controls_and_cannot_post(user, toy):
     room = Room.objects.filter(problem=toy).first()
     assert reader.post(f"/{APP}/rooms/{room.pk}/remove/").status_code == 403
     assert not Room.objects.get(pk=room.pk).removed
+
+
+def test_the_term_calendar_is_set_in_the_pages(web, toy):
+    page = web.get(f"/{APP}/problems/{toy.pk}/").content.decode()
+    assert "From next Monday to 14 weeks later" in page
+    fields = {"calendar-time_zone": "Europe/Rome", "calendar-term_start": "2027-03-01",
+              "calendar-term_end": "2027-04-30", "calendar-day_start": "08:30",
+              "calendar-period_minutes": "45"}  # fmt: skip
+    saved = web.post(f"/{APP}/problems/{toy.pk}/calendar/", fields)
+    assert saved.status_code == 302
+    page = web.get(f"/{APP}/problems/{toy.pk}/").content.decode()
+    assert "From Mon 1 Mar 2027 to Fri 30 Apr 2027" in page and "Europe/Rome time" in page
+    refused = web.post(
+        f"/{APP}/problems/{toy.pk}/calendar/", {**fields, "calendar-time_zone": "Mars/Olympus"}
+    )
+    assert refused.status_code == 400 and "Unknown time zone" in refused.content.decode()
+    toy.refresh_from_db()
+    assert (toy.time_zone, toy.period_minutes) == ("Europe/Rome", 45)
