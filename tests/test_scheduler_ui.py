@@ -469,8 +469,23 @@ def test_a_term_is_entered_in_the_pages(page: Page, site: str):
     page.keyboard.press("Enter")  # the keyboard way submits too
     expect(page.locator(".messages")).to_contain_text("Added room Room 2.14")
     expect(page.get_by_role("row", name=re.compile("Intro to Physics"))).to_be_visible()
+    page.locator("summary", has_text="Add a curriculum").click()
+    page.fill("#id_curriculum-code", "Year 1")
+    page.get_by_role("checkbox", name="Intro to Physics").check()
+    page.get_by_role("button", name="Add the curriculum").click()
+    expect(page.locator(".messages")).to_contain_text("Added curriculum Year 1")
     shot(page, "term-entered")
     check_accessibility(page, "a term entered in the pages")
+
+    page.get_by_role("link", name="Intro to Physics").click()
+    expect(page.locator("h1")).to_have_text("Intro to Physics")
+    page.get_by_role("checkbox", name="Mon, period 1").check()
+    page.get_by_role("checkbox", name="Room 2.14").check()
+    check_accessibility(page, "a course's page")
+    page.get_by_role("button", name="Save the course").click()
+    expect(page.locator(".messages")).to_contain_text("Saved course Intro to Physics")
+    unavailable = page.locator("section[aria-labelledby=courses-title] tbody td.num").last
+    expect(unavailable).to_have_text("1")  # the course's unavailable periods
     page.get_by_role("button", name="Remove course Intro to Physics").click()
     expect(page.locator(".messages")).to_contain_text("Removed course Intro to Physics")
     expect(page.get_by_text("No courses yet.")).to_be_visible()

@@ -12,7 +12,14 @@ urlpatterns = [
     path("problems/<int:problem_id>/courses/", term_views.course_add, name="course-add"),
     path("problems/<int:problem_id>/rooms/", term_views.room_add, name="room-add"),
     path("problems/<int:problem_id>/calendar/", term_views.term_calendar, name="term-calendar"),
+    path("courses/<int:course_id>/", term_views.course_page, name="course-detail"),
     path("courses/<int:course_id>/remove/", term_views.course_delete, name="course-remove"),
+    path("problems/<int:problem_id>/curricula/", term_views.curriculum_add, name="curriculum-add"),
+    path(
+        "curricula/<int:curriculum_id>/remove/",
+        term_views.curriculum_delete,
+        name="curriculum-remove",
+    ),
     path("rooms/<int:room_id>/remove/", term_views.room_delete, name="room-remove"),
     path(
         "problems/<int:problem_id>/generate/",

@@ -214,3 +214,47 @@ class TermCalendarForm(forms.Form):
         label="First period starts at", widget=forms.TimeInput(attrs={"type": "time"})
     )
     period_minutes = forms.IntegerField(label="Minutes per period", min_value=5, max_value=600)
+
+
+class CourseEditForm(forms.Form):
+    """A course's fields and constraints, on its own page."""
+
+    teacher = forms.CharField(label="Teacher", max_length=64)
+    lectures = forms.IntegerField(label="Lectures per week", min_value=1, max_value=1000)
+    min_working_days = forms.IntegerField(
+        label="Spread over at least (days)", min_value=0, max_value=1000
+    )
+    students = forms.IntegerField(label="Students", min_value=0, max_value=1_000_000)
+    double_lectures = forms.BooleanField(label="Prefers double lectures", required=False)
+    unavailable = forms.MultipleChoiceField(
+        label="May not be taught in", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    forbidden_rooms = forms.MultipleChoiceField(
+        label="May not use", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, days: int, periods: int, rooms: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["unavailable"]).choices = [
+            (f"{d}-{p}", f"{day_name(d, days)}, period {p + 1}")
+            for d in range(days)
+            for p in range(periods)
+        ]
+        cast(forms.MultipleChoiceField, self.fields["forbidden_rooms"]).choices = [
+            (r, r) for r in rooms
+        ]
+
+    def slots(self) -> list[tuple[int, int]]:
+        pairs = (value.split("-") for value in self.cleaned_data["unavailable"])
+        return [(int(d), int(p)) for d, p in pairs]
+
+
+class CurriculumAddForm(forms.Form):
+    code = forms.CharField(label="Curriculum", max_length=64)
+    courses = forms.MultipleChoiceField(
+        label="Its courses (they may not overlap)", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, courses: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["courses"]).choices = [(c, c) for c in courses]

@@ -23,6 +23,7 @@ from ..timetabling import day_name
 from .common import page_url, problem_or_404, render_page, require_scheduler
 from .forms import (
     CourseAddForm,
+    CurriculumAddForm,
     DiffForm,
     ProblemImportForm,
     RoomAddForm,
@@ -88,6 +89,7 @@ def problem_detail_response(
     course_form: CourseAddForm | None = None,
     room_form: RoomAddForm | None = None,
     calendar_form: TermCalendarForm | None = None,
+    curriculum_form: CurriculumAddForm | None = None,
 ) -> HttpResponse:
     """A problem's summary with the forms that add courses and rooms (400 with a refused one)."""
     problem = problem_or_404(problem_id)
@@ -115,6 +117,8 @@ def problem_detail_response(
             "runs": list(run_list(problem=problem)[:10]),
             "course_form": course_form or CourseAddForm(prefix="course"),
             "room_form": room_form or RoomAddForm(prefix="room"),
+            "curriculum_form": curriculum_form
+            or CurriculumAddForm(prefix="curriculum", courses=[c.code for c in courses]),
             "time_zone": problem.time_zone or settings.SCHEDULING_TIME_ZONE,
             "calendar_form": calendar_form
             or TermCalendarForm(
@@ -122,7 +126,7 @@ def problem_detail_response(
                 initial={field: getattr(problem, field) for field in Problem.CALENDAR_FIELDS},
             ),
         },
-        status=400 if course_form or room_form or calendar_form else 200,
+        status=400 if course_form or room_form or calendar_form or curriculum_form else 200,
     )
 
 

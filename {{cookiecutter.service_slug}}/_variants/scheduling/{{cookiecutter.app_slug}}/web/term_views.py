@@ -3,19 +3,39 @@ rooms (the services keep revisions as they were: services/problem_parts.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.views.decorators.http import require_POST
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
-from ..selectors.problems import course_get, room_get
-from ..services.problem_parts import course_create, course_remove, room_create, room_remove
+from ..selectors.problems import course_get, course_list, curriculum_get, room_get, room_list
+from ..services.problem_parts import (
+    COURSE_FIELDS,
+    course_constraints_set,
+    course_create,
+    course_remove,
+    course_update,
+    curriculum_create,
+    curriculum_remove,
+    room_create,
+    room_remove,
+)
 from ..services.problems import problem_create, problem_update
-from .common import page_url, problem_or_404, require_scheduler
-from .forms import CourseAddForm, RoomAddForm, TermCalendarForm, TermCreateForm
+from .common import page_url, problem_or_404, render_page, require_scheduler
+from .forms import (
+    CourseAddForm,
+    CourseEditForm,
+    CurriculumAddForm,
+    RoomAddForm,
+    TermCalendarForm,
+    TermCreateForm,
+)
 from .problem_views import problem_detail_response, problem_list_response
 
 
@@ -100,3 +120,75 @@ def term_calendar(request: HttpRequest, problem_id: int) -> HttpResponse:
             messages.success(request, "Saved the term's calendar: exports follow it.")
             return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#calendar-title")
     return problem_detail_response(request, problem_id, calendar_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A course's fields, unavailable periods and forbidden rooms; schedulers change them."""
+    found = course_get(course_id=course_id)
+    if found is None:
+        raise Http404("No such course.")
+    problem = found.problem
+    course = course_list(problem=problem).get(pk=course_id)
+    rooms = [r.code for r in room_list(problem=problem)]
+
+    def make_form(data: QueryDict | None = None, **kwargs: Any) -> CourseEditForm:
+        return CourseEditForm(
+            data, days=problem.days, periods=problem.periods_per_day, rooms=rooms, **kwargs
+        )
+
+    initial = {
+        **{field: getattr(course, field) for field in COURSE_FIELDS},
+        "unavailable": [f"{u.day}-{u.period}" for u in course.unavailability.all()],
+        "forbidden_rooms": [c.room.code for c in course.room_constraints.all()],
+    }
+    form = make_form(initial=initial)
+    if request.method == "POST":
+        require_scheduler(request)
+        form = make_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():  # the fields and the constraints, or neither
+                course_update(course=course, **{field: data[field] for field in COURSE_FIELDS})
+                course_constraints_set(
+                    course=course, unavailable=form.slots(), forbidden_rooms=data["forbidden_rooms"]
+                )
+            messages.success(request, f"Saved course {course.code}.")
+            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#courses-title")
+    status = 400 if form.errors else 200
+    context = {"problem": problem, "course": course, "form": form}
+    return render_page(request, "course.html", context, status=status)
+
+
+@login_required
+@require_POST
+def curriculum_add(request: HttpRequest, problem_id: int) -> HttpResponse:
+    require_scheduler(request)
+    problem = problem_or_404(problem_id)
+    courses = [c.code for c in course_list(problem=problem)]
+    form = CurriculumAddForm(request.POST, prefix="curriculum", courses=courses)
+    if form.is_valid():
+        try:
+            curriculum_create(problem=problem, code=form.cleaned_data["code"],
+                              course_codes=form.cleaned_data["courses"])  # fmt: skip
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+        else:
+            messages.success(request, f"Added curriculum {form.cleaned_data['code']}.")
+            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#curricula-title")
+    return problem_detail_response(request, problem_id, curriculum_form=form)
+
+
+@login_required
+@require_POST
+def curriculum_delete(request: HttpRequest, curriculum_id: int) -> HttpResponse:
+    require_scheduler(request)
+    curriculum = curriculum_get(curriculum_id=curriculum_id)
+    if curriculum is None:
+        raise Http404("No such curriculum.")
+    curriculum_remove(curriculum=curriculum)
+    messages.success(request, f"Removed curriculum {curriculum.code}.")
+    return HttpResponseRedirect(
+        page_url("problem-detail", curriculum.problem_id) + "#curricula-title"
+    )

@@ -4,7 +4,7 @@ form says why next to its field and writes nothing; readers cannot change anythi
 import pytest
 from django.test import Client
 
-from ...models import Course, Problem, Room
+from ...models import Course, Curriculum, Problem, Room
 from .conftest import counts
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,47 @@ def test_the_term_calendar_is_set_in_the_pages(web, toy):
     assert refused.status_code == 400 and "Unknown time zone" in refused.content.decode()
     toy.refresh_from_db()
     assert (toy.time_zone, toy.period_minutes) == ("Europe/Rome", 45)
+
+
+def test_a_courses_fields_and_constraints_are_edited_on_its_page(web, toy):
+    course = Course.objects.get(problem=toy, code="Geotec")
+    url = f"/{APP}/courses/{course.pk}/"
+    page = web.get(url).content.decode()
+    assert "<legend>May not be taught in</legend>" in page and 'value="rA"' in page
+    version = Problem.objects.get(pk=toy.pk).version
+    fields = {
+        "teacher": "Dr. Ana Ruiz",
+        "lectures": "4",
+        "min_working_days": "2",
+        "students": "30",
+        "unavailable": ["0-0", "4-3"],
+        "forbidden_rooms": ["rB"],
+    }
+    saved = web.post(url, fields)
+    assert saved.status_code == 302
+    course.refresh_from_db()
+    assert (course.teacher, course.lectures) == ("Dr. Ana Ruiz", 4)
+    assert {(u.day, u.period) for u in course.unavailability.all()} == {(0, 0), (4, 3)}
+    assert [c.room.code for c in course.room_constraints.all()] == ["rB"]
+    assert Problem.objects.get(pk=toy.pk).version > version
+
+    before = counts()
+    refused = web.post(url, {**fields, "unavailable": ["9-9"], "lectures": "5"})
+    assert refused.status_code == 400
+    assert "not one of the available choices" in refused.content.decode()
+    course.refresh_from_db()
+    assert course.lectures == 4 and counts() == before
+
+
+def test_curricula_are_added_and_removed_in_the_pages(web, toy):
+    year3 = {"curriculum-code": "Year 3", "curriculum-courses": ["Geotec", "TecCos"]}
+    added = web.post(f"/{APP}/problems/{toy.pk}/curricula/", year3)
+    assert added.status_code == 302
+    page = web.get(f"/{APP}/problems/{toy.pk}/").content.decode()
+    assert 'aria-label="Remove curriculum Year 3"' in page
+    taken = web.post(f"/{APP}/problems/{toy.pk}/curricula/",
+                     {"curriculum-code": "Year 3", "curriculum-courses": ["Geotec"]})  # fmt: skip
+    assert taken.status_code == 400 and "already has a curriculum" in taken.content.decode()
+    curriculum = Curriculum.objects.get(problem=toy, code="Year 3")
+    assert web.post(f"/{APP}/curricula/{curriculum.pk}/remove/").status_code == 302
+    assert not Curriculum.objects.filter(pk=curriculum.pk).exists()
