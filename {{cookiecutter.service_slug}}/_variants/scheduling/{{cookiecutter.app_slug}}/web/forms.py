@@ -258,3 +258,25 @@ class CurriculumAddForm(forms.Form):
     def __init__(self, *args: Any, courses: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["courses"]).choices = [(c, c) for c in courses]
+
+
+class TermWeekForm(forms.Form):
+    """The week and the daily limits of a term (a new version: timetables made before stay)."""
+
+    days = forms.IntegerField(label="Days per week", min_value=1, max_value=7)
+    periods_per_day = forms.IntegerField(label="Periods per day", min_value=1, max_value=24)
+    min_daily_lectures = forms.IntegerField(
+        label="Fewest lectures a day per curriculum", min_value=0, max_value=1000
+    )
+    max_daily_lectures = forms.IntegerField(
+        label="Most lectures a day per curriculum", min_value=0, max_value=1000,
+        help_text="0: no limit. Unavailable periods outside a shorter week are dropped.",
+    )  # fmt: skip
+
+
+class RoomEditForm(forms.Form):
+    capacity = forms.IntegerField(label="Seats", min_value=0, max_value=1_000_000)
+    site = forms.IntegerField(
+        label="Building number", min_value=0, max_value=1000,
+        help_text="For travel distance between consecutive lectures.",
+    )  # fmt: skip

@@ -18,7 +18,7 @@ from ..models import Problem
 from ..selectors.problems import course_list, curriculum_list, problem_list, room_list
 from ..selectors.revisions import revision_list
 from ..selectors.runs import run_list
-from ..services.problems import problem_import
+from ..services.problems import WEEK_FIELDS, problem_import
 from ..timetabling import day_name
 from .common import page_url, problem_or_404, render_page, require_scheduler
 from .forms import (
@@ -29,6 +29,7 @@ from .forms import (
     RoomAddForm,
     TermCalendarForm,
     TermCreateForm,
+    TermWeekForm,
 )
 from .history import cost_chart
 
@@ -90,6 +91,7 @@ def problem_detail_response(
     room_form: RoomAddForm | None = None,
     calendar_form: TermCalendarForm | None = None,
     curriculum_form: CurriculumAddForm | None = None,
+    week_form: TermWeekForm | None = None,
 ) -> HttpResponse:
     """A problem's summary with the forms that add courses and rooms (400 with a refused one)."""
     problem = problem_or_404(problem_id)
@@ -120,13 +122,19 @@ def problem_detail_response(
             "curriculum_form": curriculum_form
             or CurriculumAddForm(prefix="curriculum", courses=[c.code for c in courses]),
             "time_zone": problem.time_zone or settings.SCHEDULING_TIME_ZONE,
+            "week_form": week_form
+            or TermWeekForm(
+                prefix="week", initial={field: getattr(problem, field) for field in WEEK_FIELDS}
+            ),
             "calendar_form": calendar_form
             or TermCalendarForm(
                 prefix="calendar",
                 initial={field: getattr(problem, field) for field in Problem.CALENDAR_FIELDS},
             ),
         },
-        status=400 if course_form or room_form or calendar_form or curriculum_form else 200,
+        status=400
+        if course_form or room_form or calendar_form or curriculum_form or week_form
+        else 200,
     )
 
 

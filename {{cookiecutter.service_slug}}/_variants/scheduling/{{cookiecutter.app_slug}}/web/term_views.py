@@ -25,6 +25,7 @@ from ..services.problem_parts import (
     curriculum_remove,
     room_create,
     room_remove,
+    room_update,
 )
 from ..services.problems import problem_create, problem_update
 from .common import page_url, problem_or_404, render_page, require_scheduler
@@ -33,8 +34,10 @@ from .forms import (
     CourseEditForm,
     CurriculumAddForm,
     RoomAddForm,
+    RoomEditForm,
     TermCalendarForm,
     TermCreateForm,
+    TermWeekForm,
 )
 from .problem_views import problem_detail_response, problem_list_response
 
@@ -192,3 +195,40 @@ def curriculum_delete(request: HttpRequest, curriculum_id: int) -> HttpResponse:
     return HttpResponseRedirect(
         page_url("problem-detail", curriculum.problem_id) + "#curricula-title"
     )
+
+
+@login_required
+@require_POST
+def term_week(request: HttpRequest, problem_id: int) -> HttpResponse:
+    require_scheduler(request)
+    problem = problem_or_404(problem_id)
+    form = TermWeekForm(request.POST, prefix="week")
+    if form.is_valid():
+        try:
+            problem_update(problem=problem, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved the week: timetables made before stay as they were.")
+            return HttpResponseRedirect(page_url("problem-detail", problem.pk))
+    return problem_detail_response(request, problem_id, week_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = room_get(room_id=room_id)
+    if room is None:
+        raise Http404("No such room.")
+    form = RoomEditForm(initial={"capacity": room.capacity, "site": room.site})
+    if request.method == "POST":
+        require_scheduler(request)
+        form = RoomEditForm(request.POST)
+        if form.is_valid():
+            room_update(room=room, **form.cleaned_data)
+            messages.success(request, f"Saved room {room.code}.")
+            return HttpResponseRedirect(
+                page_url("problem-detail", room.problem_id) + "#rooms-title"
+            )
+    context = {"problem": room.problem, "room": room, "form": form}
+    return render_page(request, "room.html", context, status=400 if form.errors else 200)

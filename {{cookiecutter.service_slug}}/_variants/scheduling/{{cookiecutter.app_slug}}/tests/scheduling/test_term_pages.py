@@ -135,3 +135,26 @@ def test_curricula_are_added_and_removed_in_the_pages(web, toy):
     curriculum = Curriculum.objects.get(problem=toy, code="Year 3")
     assert web.post(f"/{APP}/curricula/{curriculum.pk}/remove/").status_code == 302
     assert not Curriculum.objects.filter(pk=curriculum.pk).exists()
+
+
+def test_the_week_and_a_room_are_changed_in_the_pages(web, toy):
+    week = {
+        "week-days": "4",
+        "week-periods_per_day": "4",
+        "week-min_daily_lectures": "0",
+        "week-max_daily_lectures": "0",
+    }
+    assert web.post(f"/{APP}/problems/{toy.pk}/week/", week).status_code == 302
+    toy.refresh_from_db()
+    assert toy.days == 4
+    limits = {"week-min_daily_lectures": "3", "week-max_daily_lectures": "2"}
+    refused = web.post(f"/{APP}/problems/{toy.pk}/week/", {**week, **limits})
+    assert refused.status_code == 400 and "below the minimum" in refused.content.decode()
+
+    room = Room.objects.get(problem=toy, code="rA")
+    page = web.get(f"/{APP}/rooms/{room.pk}/")
+    assert page.status_code == 200 and 'value="32"' in page.content.decode()
+    assert web.post(f"/{APP}/rooms/{room.pk}/", {"capacity": "80", "site": "2"}).status_code == 302
+    room.refresh_from_db()
+    assert (room.capacity, room.site) == (80, 2)
+    assert web.post(f"/{APP}/rooms/{room.pk}/", {"capacity": "-1", "site": "2"}).status_code == 400
