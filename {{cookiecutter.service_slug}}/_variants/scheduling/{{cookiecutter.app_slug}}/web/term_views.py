@@ -1,5 +1,6 @@
-"""Pages that enter and change a term: a new empty term, and adding or removing its courses and
-rooms (the services keep revisions as they were: services/problem_parts.py)."""
+"""Pages that enter and change a term: a new empty term; its week and calendar; adding and
+removing its courses, rooms and curricula; a course's and a room's own page. Every change goes
+through the services, which keep revisions as they were (services/problem_parts.py)."""
 
 from __future__ import annotations
 
