@@ -190,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Sign-in limits (core/sign_in.py): django-axes locks a username out from one address after
 # repeated failures, for the sign-in page, the admin's and the token endpoint alike; its records
-# live in the database, so a Redis outage neither lifts nor breaks a lockout.
+# live in the database (its database handler), not in the cache.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

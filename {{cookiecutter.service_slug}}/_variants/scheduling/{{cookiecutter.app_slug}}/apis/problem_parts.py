@@ -136,8 +136,9 @@ class CurriculumCreateInput(CurriculumUpdateInput):
     code = name_field()
 
 
-def _course_out(course: Course) -> Response:
-    return Response(CourseOutput(course_list(problem=course.problem).get(pk=course.pk)).data)
+def _course_out(course: Course, status_code: int = status.HTTP_200_OK) -> Response:
+    fresh = course_list(problem=course.problem).get(pk=course.pk)  # with its related rows
+    return Response(CourseOutput(fresh).data, status=status_code)
 
 
 class CourseListApi(SchedulingApi):
@@ -154,9 +155,7 @@ class CourseListApi(SchedulingApi):
     def post(self, request: Request, problem_id: int) -> Response:
         problem = get_or_404(problem_get, "Problem", problem_id=problem_id)
         course = course_create(problem=problem, **valid(CourseCreateInput, request.data))
-        response = _course_out(course)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return _course_out(course, status.HTTP_201_CREATED)
 
 
 class CourseDetailApi(SchedulingApi):

@@ -1,6 +1,6 @@
 """Writes of a problem's parts: add, edit and remove its courses, rooms and curricula, and set a
 course's unavailable periods and forbidden rooms. Each change is a new version of the problem
-(`problem_data_changed`), in one transaction: a refused change writes nothing.
+(`problem_new_version`), in one transaction: a refused change writes nothing.
 
 Courses and rooms are removed softly (`removed`): revisions that placed them stay readable as
 they were; adding a course or room of a removed one's code brings that row back, without the
@@ -18,16 +18,11 @@ from core.exceptions import ApplicationError, ConflictError
 from ..errors import ErrorCode
 from ..lectures import KEY_SEPARATOR
 from ..models import Course, Curriculum, Problem, Room, RoomConstraint, Unavailability
-from .problems import problem_data_changed
+from .problems import problem_new_version
 
 Part = TypeVar("Part", Course, Room)
 COURSE_FIELDS = ("teacher", "lectures", "min_working_days", "students", "double_lectures")
 ROOM_FIELDS = ("capacity", "site")
-
-
-def _bump_version(problem: Problem) -> None:
-    problem_data_changed(problem_id=problem.pk)
-    problem.refresh_from_db(fields=["version"])
 
 
 def _check_code(what: str, code: str) -> str:
@@ -64,7 +59,7 @@ def _create(model: type[Part], problem: Problem, code: str, values: dict[str, An
         for key, value in {**values, "removed": False}.items():
             setattr(row, key, value)
         row.save()
-    _bump_version(problem)
+    problem_new_version(problem=problem)
     return row
 
 
@@ -75,7 +70,7 @@ def course_remove(*, course: Course) -> None:
     RoomConstraint.objects.filter(course=course).delete()
     course.removed = True
     course.save(update_fields=["removed"])
-    _bump_version(course.problem)
+    problem_new_version(problem=course.problem)
 
 
 @transaction.atomic
@@ -83,7 +78,7 @@ def room_remove(*, room: Room) -> None:
     RoomConstraint.objects.filter(room=room).delete()
     room.removed = True
     room.save(update_fields=["removed"])
-    _bump_version(room.problem)
+    problem_new_version(problem=room.problem)
 
 
 @transaction.atomic
@@ -104,22 +99,24 @@ def _update(row: Course | Room, fields: dict[str, Any], allowed: tuple[str, ...]
         setattr(row, key, fields[key])
     if changed:
         row.save(update_fields=changed)
-        _bump_version(row.problem)
+        problem_new_version(problem=row.problem)
 
 
-def _live_courses(problem_id: int, codes: list[str]) -> dict[str, int]:
-    """code -> id of the problem's (not removed) courses named in `codes`; 400 on any other."""
+def _live_ids(model: type[Part], problem_id: int, codes: list[str]) -> dict[str, int]:
+    """code -> id of the problem's (not removed) courses or rooms named in `codes`; 400 naming
+    the first other one."""
     found = dict(
-        Course.objects.filter(problem_id=problem_id, code__in=codes, removed=False).values_list(
+        model.objects.filter(problem_id=problem_id, code__in=codes, removed=False).values_list(
             "code", "pk"
         )
     )
     unknown = [code for code in codes if code not in found]
     if unknown:
+        what = model.__name__.lower()
+        code = ErrorCode.UNKNOWN_COURSE if model is Course else ErrorCode.UNKNOWN_ROOM
         raise ApplicationError(
-            f"Unknown course {unknown[0]!r}.", code=ErrorCode.UNKNOWN_COURSE,
-            extra={"courses": unknown},
-        )  # fmt: skip
+            f"Unknown {what} {unknown[0]!r}.", code=code, extra={f"{what}s": unknown}
+        )
     return found
 
 
@@ -138,9 +135,9 @@ def curriculum_create(*, problem: Problem, code: str, course_codes: list[str]) -
 def curriculum_update(*, curriculum: Curriculum, course_codes: list[str]) -> Curriculum:
     """Replace the curriculum's courses (codes of the same problem; unknown codes: 400)."""
     codes = list(dict.fromkeys(course_codes))
-    courses = _live_courses(curriculum.problem_id, codes)
+    courses = _live_ids(Course, curriculum.problem_id, codes)
     curriculum.courses.set([courses[code] for code in codes])
-    _bump_version(curriculum.problem)
+    problem_new_version(problem=curriculum.problem)
     return curriculum
 
 
@@ -149,7 +146,7 @@ def curriculum_remove(*, curriculum: Curriculum) -> None:
     """Curricula are not part of revisions: removed for good."""
     problem = curriculum.problem
     curriculum.delete()
-    _bump_version(problem)
+    problem_new_version(problem=problem)
 
 
 @transaction.atomic
@@ -178,20 +175,10 @@ def course_constraints_set(
         )
     if forbidden_rooms is not None:
         codes = list(dict.fromkeys(forbidden_rooms))
-        rooms = dict(
-            Room.objects.filter(problem=problem, code__in=codes, removed=False).values_list(
-                "code", "pk"
-            )
-        )
-        unknown = [code for code in codes if code not in rooms]
-        if unknown:
-            raise ApplicationError(
-                f"Unknown room {unknown[0]!r}.", code=ErrorCode.UNKNOWN_ROOM,
-                extra={"rooms": unknown},
-            )  # fmt: skip
+        rooms = _live_ids(Room, problem.pk, codes)
         RoomConstraint.objects.filter(course=course).delete()
         RoomConstraint.objects.bulk_create(
             RoomConstraint(course=course, room_id=rooms[code]) for code in codes
         )
-    _bump_version(problem)
+    problem_new_version(problem=problem)
     return course

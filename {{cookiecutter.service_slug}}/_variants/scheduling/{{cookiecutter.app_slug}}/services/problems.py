@@ -210,8 +210,7 @@ def problem_update(*, problem: Problem, **fields: Any) -> Problem:
         Unavailability.objects.filter(course__problem=problem).filter(
             Q(day__gte=problem.days) | Q(period__gte=problem.periods_per_day)
         ).delete()
-        problem_data_changed(problem_id=problem.pk)
-        problem.refresh_from_db(fields=["version"])
+        problem_new_version(problem=problem)
     return problem
 
 
@@ -221,6 +220,12 @@ def _time_zone_name(name: str) -> str:
     except ValidationError as error:
         raise ApplicationError(error.messages[0], code=ErrorCode.INVALID_TERM) from None
     return ZoneInfo(name).key
+
+
+def problem_new_version(*, problem: Problem) -> None:
+    """`problem_data_changed`, with `problem` then holding its new version."""
+    problem_data_changed(problem_id=problem.pk)
+    problem.refresh_from_db(fields=["version"])
 
 
 def problem_data_changed(*, problem_id: int) -> None:

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ..exports import REVISION_FORMATS
-from ..models import GenerationRun, Problem, Revision
+from ..models import Course, Curriculum, GenerationRun, Problem, Revision, Room
 from ..permissions import DENIED_MESSAGE, user_is_scheduler
-from ..selectors.problems import problem_get
+from ..selectors.problems import course_get, curriculum_get, problem_get, room_get
 from ..selectors.revisions import revision_get
 from ..selectors.runs import run_get
 
@@ -44,6 +44,27 @@ def problem_or_404(problem_id: int) -> Problem:
     if problem is None:
         raise Http404("No such problem.")
     return problem
+
+
+def course_or_404(course_id: int) -> Course:
+    course = course_get(course_id=course_id)
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def room_or_404(room_id: int) -> Room:
+    room = room_get(room_id=room_id)
+    if room is None:
+        raise Http404("No such room.")
+    return room
+
+
+def curriculum_or_404(curriculum_id: int) -> Curriculum:
+    curriculum = curriculum_get(curriculum_id=curriculum_id)
+    if curriculum is None:
+        raise Http404("No such curriculum.")
+    return curriculum
 
 
 def revision_or_404(revision_id: int) -> Revision:

@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
-from ..selectors.problems import course_get, course_list, curriculum_get, room_get, room_list
+from ..selectors.problems import course_list, room_list
 from ..services.problem_parts import (
     COURSE_FIELDS,
     course_constraints_set,
@@ -29,7 +29,15 @@ from ..services.problem_parts import (
     room_update,
 )
 from ..services.problems import problem_create, problem_update
-from .common import page_url, problem_or_404, render_page, require_scheduler
+from .common import (
+    course_or_404,
+    curriculum_or_404,
+    page_url,
+    problem_or_404,
+    render_page,
+    require_scheduler,
+    room_or_404,
+)
 from .forms import (
     CourseAddForm,
     CourseEditForm,
@@ -78,8 +86,8 @@ def _add(request: HttpRequest, problem_id: int, form: CourseAddForm | RoomAddFor
         except ApplicationError as exc:
             form.add_error("code", exc.message)
         else:
-            messages.success(request, f"Added {what} {form.cleaned_data['code']}.")
-            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + f"#{what}s-title")
+            added = f"Added {what} {form.cleaned_data['code']}."
+            return _back(request, problem.pk, f"{what}s", added)
     if isinstance(form, CourseAddForm):
         return problem_detail_response(request, problem_id, course_form=form)
     return problem_detail_response(request, problem_id, room_form=form)
@@ -89,51 +97,68 @@ def _add(request: HttpRequest, problem_id: int, form: CourseAddForm | RoomAddFor
 @require_POST
 def course_delete(request: HttpRequest, course_id: int) -> HttpResponse:
     require_scheduler(request)
-    course = course_get(course_id=course_id)
-    if course is None:
-        raise Http404("No such course.")
+    course = course_or_404(course_id)
     course_remove(course=course)
-    messages.success(request, f"Removed course {course.code}; revisions that placed it keep it.")
-    return HttpResponseRedirect(page_url("problem-detail", course.problem_id) + "#courses-title")
+    return _back(request, course.problem_id, "courses",
+                 f"Removed course {course.code}; revisions that placed it keep it.")  # fmt: skip
 
 
 @login_required
 @require_POST
 def room_delete(request: HttpRequest, room_id: int) -> HttpResponse:
     require_scheduler(request)
-    room = room_get(room_id=room_id)
-    if room is None:
-        raise Http404("No such room.")
+    room = room_or_404(room_id)
     room_remove(room=room)
-    messages.success(request, f"Removed room {room.code}; revisions that used it keep it.")
-    return HttpResponseRedirect(page_url("problem-detail", room.problem_id) + "#rooms-title")
+    return _back(request, room.problem_id, "rooms",
+                 f"Removed room {room.code}; revisions that used it keep it.")  # fmt: skip
+
+
+def _back(request: HttpRequest, problem_id: int, section: str, done: str) -> HttpResponse:
+    """Say what was done, and go back to the problem's page at `section` ("" for its top)."""
+    messages.success(request, done)
+    anchor = f"#{section}-title" if section else ""
+    return HttpResponseRedirect(page_url("problem-detail", problem_id) + anchor)
 
 
 @login_required
 @require_POST
 def term_calendar(request: HttpRequest, problem_id: int) -> HttpResponse:
+    return _save_term(request, problem_id, TermCalendarForm(request.POST, prefix="calendar"))
+
+
+@login_required
+@require_POST
+def term_week(request: HttpRequest, problem_id: int) -> HttpResponse:
+    return _save_term(request, problem_id, TermWeekForm(request.POST, prefix="week"))
+
+
+def _save_term(
+    request: HttpRequest, problem_id: int, form: TermCalendarForm | TermWeekForm
+) -> HttpResponse:
+    """The term's calendar or its week (`problem_update` tells which is problem data)."""
     require_scheduler(request)
     problem = problem_or_404(problem_id)
-    form = TermCalendarForm(request.POST, prefix="calendar")
     if form.is_valid():
         try:
             problem_update(problem=problem, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Saved the term's calendar: exports follow it.")
-            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#calendar-title")
-    return problem_detail_response(request, problem_id, calendar_form=form)
+            if isinstance(form, TermCalendarForm):
+                return _back(request, problem.pk, "calendar",
+                             "Saved the term's calendar: exports follow it.")  # fmt: skip
+            return _back(request, problem.pk, "",
+                         "Saved the week: timetables made before stay as they were.")  # fmt: skip
+    if isinstance(form, TermCalendarForm):
+        return problem_detail_response(request, problem_id, calendar_form=form)
+    return problem_detail_response(request, problem_id, week_form=form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
     """A course's fields, unavailable periods and forbidden rooms; schedulers change them."""
-    found = course_get(course_id=course_id)
-    if found is None:
-        raise Http404("No such course.")
-    problem = found.problem
+    problem = course_or_404(course_id).problem
     course = course_list(problem=problem).get(pk=course_id)
     rooms = [r.code for r in room_list(problem=problem)]
 
@@ -158,8 +183,7 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
                 course_constraints_set(
                     course=course, unavailable=form.slots(), forbidden_rooms=data["forbidden_rooms"]
                 )
-            messages.success(request, f"Saved course {course.code}.")
-            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#courses-title")
+            return _back(request, problem.pk, "courses", f"Saved course {course.code}.")
     status = 400 if form.errors else 200
     context = {"problem": problem, "course": course, "form": form}
     return render_page(request, "course.html", context, status=status)
@@ -179,8 +203,8 @@ def curriculum_add(request: HttpRequest, problem_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error("code", exc.message)
         else:
-            messages.success(request, f"Added curriculum {form.cleaned_data['code']}.")
-            return HttpResponseRedirect(page_url("problem-detail", problem.pk) + "#curricula-title")
+            return _back(request, problem.pk, "curricula",
+                         f"Added curriculum {form.cleaned_data['code']}.")  # fmt: skip
     return problem_detail_response(request, problem_id, curriculum_form=form)
 
 
@@ -188,48 +212,22 @@ def curriculum_add(request: HttpRequest, problem_id: int) -> HttpResponse:
 @require_POST
 def curriculum_delete(request: HttpRequest, curriculum_id: int) -> HttpResponse:
     require_scheduler(request)
-    curriculum = curriculum_get(curriculum_id=curriculum_id)
-    if curriculum is None:
-        raise Http404("No such curriculum.")
+    curriculum = curriculum_or_404(curriculum_id)
     curriculum_remove(curriculum=curriculum)
-    messages.success(request, f"Removed curriculum {curriculum.code}.")
-    return HttpResponseRedirect(
-        page_url("problem-detail", curriculum.problem_id) + "#curricula-title"
-    )
-
-
-@login_required
-@require_POST
-def term_week(request: HttpRequest, problem_id: int) -> HttpResponse:
-    require_scheduler(request)
-    problem = problem_or_404(problem_id)
-    form = TermWeekForm(request.POST, prefix="week")
-    if form.is_valid():
-        try:
-            problem_update(problem=problem, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Saved the week: timetables made before stay as they were.")
-            return HttpResponseRedirect(page_url("problem-detail", problem.pk))
-    return problem_detail_response(request, problem_id, week_form=form)
+    return _back(request, curriculum.problem_id, "curricula",
+                 f"Removed curriculum {curriculum.code}.")  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
-    room = room_get(room_id=room_id)
-    if room is None:
-        raise Http404("No such room.")
+    room = room_or_404(room_id)
     form = RoomEditForm(initial={"capacity": room.capacity, "site": room.site})
     if request.method == "POST":
         require_scheduler(request)
         form = RoomEditForm(request.POST)
         if form.is_valid():
             room_update(room=room, **form.cleaned_data)
-            messages.success(request, f"Saved room {room.code}.")
-            return HttpResponseRedirect(
-                page_url("problem-detail", room.problem_id) + "#rooms-title"
-            )
+            return _back(request, room.problem_id, "rooms", f"Saved room {room.code}.")
     context = {"problem": room.problem, "room": room, "form": form}
     return render_page(request, "room.html", context, status=400 if form.errors else 200)

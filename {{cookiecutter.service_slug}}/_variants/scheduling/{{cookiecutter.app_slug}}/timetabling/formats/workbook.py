@@ -141,11 +141,16 @@ def _rows(name: str, data: bytes) -> Iterator[Row]:
     expected = COLUMNS[name]
     unknown = [h for h in header if h not in expected]
     missing = [c for c in expected if c not in header and c not in OPTIONAL_NUMBERS]
-    if unknown or missing or len(set(header)) != len(header):
-        problem = f"unknown column {unknown[0]!r}" if unknown else f"no column {missing[0]!r}"
-        if not unknown and not missing:
-            problem = "a column appears twice"
-        raise FormatError(f"{problem}; expected {', '.join(expected)}", line=1, source=name)
+    if unknown:
+        fault = f"unknown column {unknown[0]!r}"
+    elif missing:
+        fault = f"no column {missing[0]!r}"
+    elif len(set(header)) != len(header):
+        fault = "a column appears twice"
+    else:
+        fault = ""
+    if fault:
+        raise FormatError(f"{fault}; expected {', '.join(expected)}", line=1, source=name)
     for values in reader:
         if not any(v.strip() for v in values):
             continue  # spreadsheets leave blank rows
