@@ -2,7 +2,8 @@
 
 The generated docker-entrypoint.sh runs with the project's locked virtualenv first on PATH and
 the production settings (dummy but valid secrets, plain HTTP), exactly as the container runs it:
-`migrate` migrates a fresh utf8mb4 database, `web` serves /readyz through gunicorn and stops on
+`migrate` migrates a fresh utf8mb4 database (and keeps the smoke test's user when given its
+secret), `web` serves /readyz through gunicorn and stops on
 SIGTERM, `worker` processes a heartbeat, `beat` starts and stops, and with the database down the
 wait ends after DB_WAIT_TIMEOUT with one clear line. Static files: the web role collects them
 itself when the manifest is missing (a checkout outside the image has none yet).
@@ -81,6 +82,24 @@ def test_migrate_role_migrates_a_fresh_database(project: Path, env, migrated):
     assert seconds < 120
     again, _ = entrypoint(project, "migrate", env=env)
     assert again.returncode == 0 and "No migrations to apply" in again.stdout
+
+
+def test_migrate_role_keeps_the_smoke_test_user_when_given_its_secret(project: Path, env, migrated):
+    """On ECS the migrate task gets the smoke-test secret: after migrating, the user the pipeline's
+    smoke test signs in as exists with that password (and no staff rights), every release."""
+    smoke = {**env, "SMOKE_TEST_USERNAME": "smoke-test", "SMOKE_TEST_PASSWORD": "from-the-secret"}
+    for _ in range(2):  # created, then kept
+        result, _ = entrypoint(project, "migrate", env=smoke)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "smoke test user smoke-test ready" in result.stdout
+    probe = (
+        "import django; django.setup(); from django.contrib.auth.models import User; "
+        "u = User.objects.get(username='smoke-test'); "
+        "print(u.check_password('from-the-secret'), u.is_staff, u.is_superuser)"
+    )
+    checked, _ = entrypoint(project, "python", "-c", probe, env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.split()[-3:] == ["True", "False", "False"]
 
 
 def test_web_role_serves_readiness_through_gunicorn_and_stops_on_sigterm(

@@ -4,7 +4,8 @@
 #   web       wait for the database, (RUN_MIGRATIONS_ON_START=1: migrate), serve with gunicorn
 #   worker    wait for the database, run a Celery worker
 #   beat      wait for the database, run Celery beat (exactly one per deployment)
-#   migrate   wait for the database, apply migrations (run once per release, before the deploy)
+#   migrate   wait for the database, apply migrations (run once per release, before the deploy);
+#             with SMOKE_TEST_USERNAME/PASSWORD set, then create or update the smoke test's user
 #   anything else is run as given: `docker run IMAGE python manage.py shell`
 #
 # Development only (docker-compose.dev.yml; they need the test stage's tools):
@@ -87,7 +88,11 @@ case "$role" in
         ;;
     migrate)
         wait_for_db
-        exec python manage.py migrate --noinput "$@"
+        python manage.py migrate --noinput "$@"
+        # On ECS the stack hands over the smoke test's user (deploy/smoke.py): keep it current.
+        if [ -n "${SMOKE_TEST_PASSWORD:-}" ]; then
+            exec python manage.py smoke_user_ensure
+        fi
         ;;
     web-reload)
         wait_for_db

@@ -67,3 +67,21 @@ def api_token_revoke(*, user: User, token_key: str) -> None:
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     if not deleted:
         raise NotFoundError(f"You have no API token {token_key!r}.")
+
+
+def smoke_user_ensure(*, username: str, password: str) -> User:
+    """The smoke test's user (deploy/smoke.py): active, without staff or superuser rights, with
+    `password`. Created when missing, its password reset when it differs. A staff user of that
+    name is refused, never demoted: the smoke test must not hold an administrator's password."""
+    with transaction.atomic():
+        user, _ = User.objects.select_for_update().get_or_create(username=username)
+        if user.is_staff or user.is_superuser:
+            raise ConflictError(
+                f"{username!r} is a staff user; the smoke test needs a user of its own.",
+                code="smoke_user_is_staff",
+            )
+        if not user.is_active or not user.check_password(password):
+            user.is_active = True
+            user.set_password(password)
+            user.save(update_fields=["is_active", "password"])
+        return user
