@@ -807,3 +807,297 @@ def json_filter_matches(pattern: str, record: dict) -> bool:
     result, end = either(0)
     assert end == len(tokens), pattern
     return result
+
+
+# --- the release pipeline: stages, artifacts, variables, the order of a release -------------------
+# The two environments of a release, by the pipeline parameter that names each.
+STAGING, PRODUCTION = "StagingEnvironment", "ProductionEnvironment"
+VARIABLE_REFERENCE = re.compile(r"#\{([A-Za-z0-9_@-]+)\.([A-Za-z0-9_-]+)\}")
+
+
+@dataclass
+class Action:
+    """One action of the pipeline, where it runs: (stage index, run order)."""
+
+    stage: str
+    name: str
+    position: tuple[int, int]
+    spec: dict
+
+    @property
+    def where(self) -> str:
+        return f"{self.stage}/{self.name}"
+
+    @property
+    def provider(self) -> str:
+        type_id = self.spec.get("ActionTypeId", {})
+        return f"{type_id.get('Category')}/{type_id.get('Provider')}"
+
+    def config(self, key: str) -> str:
+        """A configuration value as text (a !Sub's string, a !Ref's name)."""
+        value = self.spec.get("Configuration", {}).get(key, "")
+        if isinstance(value, dict):
+            return str(value.get("Fn::Sub", value.get("Ref", json.dumps(value))))
+        return str(value)
+
+    def environment_variables(self) -> dict[str, str]:
+        text = self.config("EnvironmentVariables")
+        return {v["name"]: v["value"] for v in json.loads(text)} if text else {}
+
+    def names(self, key: str) -> list[str]:
+        return [artifact["Name"] for artifact in self.spec.get(key) or []]
+
+
+def pipeline_actions(pipeline_template: dict) -> list[Action]:
+    (pipeline,) = resources_of(pipeline_template, "AWS::CodePipeline::Pipeline").values()
+    return [
+        Action(stage["Name"], action["Name"], (index, int(action.get("RunOrder", 1))), action)
+        for index, stage in enumerate(pipeline["Properties"]["Stages"])
+        for action in stage["Actions"]
+    ]
+
+
+def _defaults(template: dict) -> dict[str, str]:
+    return {
+        name: str(spec["Default"])
+        for name, spec in (template.get("Parameters") or {}).items()
+        if "Default" in spec
+    }
+
+
+def _resolved(text: str, template: dict) -> str:
+    """A !Sub text with the template's parameter defaults put in."""
+    defaults = _defaults(template)
+    return re.sub(r"\$\{(\w+)\}", lambda m: defaults.get(m.group(1), m.group(0)), text)
+
+
+def _environment_of(text: str) -> str | None:
+    """Which environment a text (a stack name, an ENVIRONMENT_NAME value) names."""
+    found = [name for name in (STAGING, PRODUCTION) if f"${{{name}}}" in text]
+    return found[0] if len(found) == 1 else None
+
+
+def _exported_variables(project: Path, template: dict, action: Action) -> set[str]:
+    """What an action's namespace holds: a CodeBuild project's exported variables (its buildspec,
+    inline or a file of the project), a CloudFormation action's stack outputs."""
+    if action.provider.endswith("/CloudFormation"):
+        path = action.config("TemplatePath").split("::", 1)[-1]
+        return set((load_cfn(project / path).get("Outputs") or {}) if path else {})
+    if action.provider.endswith("/CodeBuild"):
+        resource = (template.get("Resources") or {}).get(action.config("ProjectName"), {})
+        spec = resource.get("Properties", {}).get("Source", {}).get("BuildSpec", "buildspec.yml")
+        text = spec if "\n" in spec else (project / spec).read_text(encoding="utf-8")
+        buildspec = yaml.safe_load(text) or {}
+        return set((buildspec.get("env") or {}).get("exported-variables") or [])
+    return set()
+
+
+def _artifact_problems(actions: list[Action], project: Path, template: dict) -> list[str]:
+    problems: list[str] = []
+    produced: dict[str, Action] = {}
+    for action in actions:
+        for name in action.names("InputArtifacts"):
+            source = produced.get(name)
+            if source is None or source.position >= action.position:
+                problems.append(
+                    f"{action.where}: input artifact {name} comes from no earlier action"
+                )
+        for name in action.names("OutputArtifacts"):
+            if name in produced:
+                problems.append(f"{action.where}: artifact {name} is produced twice")
+            produced[name] = action
+        for key in ("TemplatePath", "TemplateConfiguration"):
+            value = _resolved(action.config(key), template)
+            if not value:
+                continue
+            artifact, _, path = value.partition("::")
+            if artifact not in action.names("InputArtifacts"):
+                problems.append(f"{action.where}: {key} reads {artifact}, not an input of it")
+            elif not (project / path).is_file():
+                problems.append(f"{action.where}: {key} names {path}, which the repository lacks")
+    used = {name for action in actions for name in action.names("InputArtifacts")}
+    problems += [
+        f"artifact {name} is produced but never used" for name in produced if name not in used
+    ]
+    return problems
+
+
+def _variable_problems(actions: list[Action], project: Path, template: dict) -> list[str]:
+    problems: list[str] = []
+    namespaces: dict[str, Action] = {}
+    for action in actions:
+        for namespace, variable in VARIABLE_REFERENCE.findall(json.dumps(action.spec)):
+            source = namespaces.get(namespace)
+            if source is None or source.position >= action.position:
+                problems.append(f"{action.where}: #{{{namespace}.{variable}}} comes from no "
+                                f"earlier action (no namespace {namespace} before it)")  # fmt: skip
+            elif variable not in _exported_variables(project, template, source):
+                problems.append(f"{action.where}: {source.where} exports no {variable}")
+        namespace = action.spec.get("Namespace")
+        if namespace in namespaces:
+            problems.append(f"{action.where}: namespace {namespace} is used twice")
+        if namespace:
+            namespaces[namespace] = action
+    return problems
+
+
+def _project_problems(actions: list[Action], template: dict) -> list[str]:
+    """CodeBuild actions run projects of the template that the pipeline's role may start."""
+    problems: list[str] = []
+    role = json.dumps(template["Resources"]["PipelineRole"])
+    for action in actions:
+        if not action.provider.endswith("/CodeBuild"):
+            continue
+        project = action.config("ProjectName")
+        resource = (template.get("Resources") or {}).get(project, {})
+        if resource.get("Type") != "AWS::CodeBuild::Project":
+            problems.append(f"{action.where}: project {project!r} is no CodeBuild project here")
+        elif f'"{project}.Arn"' not in role and json.dumps([project, "Arn"]) not in role:
+            problems.append(f"{action.where}: the pipeline's role may not start {project}")
+    for action in actions:
+        if action.provider.endswith("/CloudFormation") and not action.config("RoleArn"):
+            problems.append(f"{action.where}: CloudFormation works without the deploy role")
+    return problems
+
+
+def _release_order_problems(actions: list[Action]) -> list[str]:
+    """Migrate, then deploy staging; smoke-test staging; a person approves; migrate, then deploy
+    production."""
+    problems: list[str] = []
+    deploys = {
+        _environment_of(a.config("StackName")): a
+        for a in actions
+        if a.provider.endswith("/CloudFormation")
+    }
+    for environment in (STAGING, PRODUCTION):
+        deploy = deploys.get(environment)
+        if deploy is None:
+            problems.append(f"no action deploys the {environment} stack")
+            continue
+        migrations = [
+            a for a in actions
+            if a.provider.endswith("/CodeBuild")
+            and _environment_of(a.environment_variables().get("ENVIRONMENT_NAME", ""))
+            == environment
+        ]  # fmt: skip
+        if not any(
+            m.position[0] == deploy.position[0] and m.position < deploy.position for m in migrations
+        ):
+            problems.append(
+                f"{deploy.where}: deploys {environment} without migrating it first, in its stage"
+            )
+    staging, production = deploys.get(STAGING), deploys.get(PRODUCTION)
+    if not (staging and production):
+        return problems
+    if production.position[0] <= staging.position[0]:
+        problems.append(f"{production.where}: production is deployed no later than staging")
+    smoke = [a for a in actions if "BASE_URL" in a.environment_variables()]
+    staging_url = f"#{{{staging.spec.get('Namespace')}.ServiceUrl}}"
+    tests_staging = [
+        a for a in smoke
+        if a.environment_variables()["BASE_URL"] == staging_url
+        and staging.position[0] < a.position[0] < production.position[0]
+    ]  # fmt: skip
+    if not tests_staging:
+        problems.append("no smoke test of staging between its deployment and production's")
+    last_smoke = max((a.position[0] for a in tests_staging), default=staging.position[0])
+    approvals = [
+        a for a in actions
+        if a.provider == "Approval/Manual" and last_smoke < a.position[0] < production.position[0]
+    ]  # fmt: skip
+    if not approvals:
+        problems.append(
+            f"{production.where}: no manual approval between the smoke test and production"
+        )
+    return problems
+
+
+def pipeline_problems(pipeline_template: dict, project: Path) -> list[str]:
+    """What CodePipeline would refuse or do wrong: artifacts consumed before they exist (or
+    never), variables of namespaces that come later or do not export them, files a
+    CloudFormation action reads that the repository lacks, projects that are not there, and a
+    release out of order (migrate before deploy, staging smoke-tested, approval before
+    production)."""
+    actions = sorted(pipeline_actions(pipeline_template), key=lambda a: a.position)
+    return [
+        *_artifact_problems(actions, project, pipeline_template),
+        *_variable_problems(actions, project, pipeline_template),
+        *_project_problems(actions, pipeline_template),
+        *_release_order_problems(actions),
+    ]
+
+
+# --- per-environment parameter files and the service stack ----------------------------------------
+def parameter_file_problems(
+    parameter_file: dict, template: dict, *, environment: str | None
+) -> list[str]:
+    """A parameter file ({"Parameters": ..., "Tags": ...}) against the template it deploys:
+    every name a parameter of it, every parameter without a default given (but the image, which
+    the pipeline owns), string values only, the environment's own name, no secret."""
+    problems: list[str] = []
+    declared = template.get("Parameters") or {}
+    given = parameter_file.get("Parameters") or {}
+    problems += [
+        f"{name} is no parameter of the template" for name in given if name not in declared
+    ]
+    problems += [
+        f"{name} has no default and is missing"
+        for name, spec in declared.items()
+        if "Default" not in spec and name not in given and name != "ImageUri"
+    ]
+    problems += [
+        f"{name}: not a string" for name, value in given.items() if not isinstance(value, str)
+    ]
+    if environment is not None and given.get("EnvironmentName") != environment:
+        problems.append(f"EnvironmentName is {given.get('EnvironmentName')!r}, not {environment!r}")
+    problems += [
+        f"{name} looks like a secret"
+        for name, value in {**given, **(parameter_file.get("Tags") or {})}.items()
+        if SECRET_NAME.search(name) and not str(value).startswith("arn:") and value
+    ]
+    return problems
+
+
+def redeploy_problems(template: dict) -> list[str]:
+    """When a secret the services read changes, every service gets new tasks: the rule watches
+    each such secret and starts the state machine, whose branches force a new deployment of each
+    ECS service of the stack, as its role allows."""
+    problems: list[str] = []
+    services = {
+        name: resource["Properties"]["ServiceName"]
+        for name, resource in resources_of(template, "AWS::ECS::Service").items()
+    }
+    running = {
+        resource["Properties"]["TaskDefinition"]["Ref"]
+        for resource in resources_of(template, "AWS::ECS::Service").values()
+    }
+    read: set[str] = set()
+    for name, task in resources_of(template, "AWS::ECS::TaskDefinition").items():
+        for container in task["Properties"]["ContainerDefinitions"] if name in running else []:
+            for secret in container.get("Secrets") or []:
+                text = _sub_text(secret["ValueFrom"])
+                read.add(re.match(r"\$\{([\w.]+?)(\.SecretArn)?\}", text).group(1))
+    (rule,) = resources_of(template, "AWS::Events::Rule").values()
+    pattern = rule["Properties"]["EventPattern"]
+    watched = {
+        (entry.get("Ref") or entry.get("Fn::GetAtt", "")).removesuffix(".SecretArn")
+        if isinstance(entry, dict) else entry
+        for entry in pattern.get("resources", [])
+    }  # fmt: skip
+    problems += [
+        f"{secret}: when it changes, tasks keep the old value" for secret in sorted(read - watched)
+    ]
+    if pattern.get("detail", {}).get("labelUpdated") != ["AWSCURRENT"]:
+        problems.append("the rule does not wait for AWSCURRENT to move to the new value")
+    ((machine_name, machine),) = resources_of(template, "AWS::StepFunctions::StateMachine").items()
+    if [t["Arn"] for t in rule["Properties"]["Targets"]] != [{"Ref": machine_name}]:
+        problems.append("the rule does not start the redeploy state machine")
+    definition = json.dumps(machine["Properties"]["Definition"])
+    role_name = str(machine["Properties"]["RoleArn"]["Fn::GetAtt"]).split(".")[0]
+    role = json.dumps(template["Resources"][role_name])
+    for service in sorted(services.values()):
+        if f'"Service": "{service}"' not in definition:
+            problems.append(f"{service} is not redeployed when a secret changes")
+        if f'/{service}"' not in role:
+            problems.append(f"the redeploy role may not update {service}")
+    return problems

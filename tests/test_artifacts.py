@@ -224,16 +224,27 @@ def test_buildspec_commands_pass_shellcheck(project: Path, tmp_path: Path):
     assert result.returncode == 0, output(result) + script.read_text()
 
 
-def test_migration_step_of_the_pipeline_passes_schema_and_shellcheck(project: Path, tmp_path: Path):
+@pytest.mark.parametrize("name", ["MigrateProject", "SmokeProject"])
+def test_inline_steps_of_the_pipeline_pass_schema_and_shellcheck(project, tmp_path, name):
     pipeline = checks.load_cfn(project / "deploy/pipeline.yml")
-    project_props = pipeline["Resources"]["MigrateProject"]["Properties"]
-    buildspec = yaml.safe_load(project_props["Source"]["BuildSpec"])
+    inline = {
+        key: resource["Properties"]["Source"]["BuildSpec"]
+        for key, resource in checks.resources_of(pipeline, "AWS::CodeBuild::Project").items()
+        if "\n" in resource["Properties"]["Source"]["BuildSpec"]
+    }
+    assert set(inline) == {"MigrateProject", "SmokeProject"}
+    buildspec = yaml.safe_load(inline[name])
     assert checks.buildspec_errors(buildspec) == []
-    script = tmp_path / "migrate.sh"
+    script = tmp_path / f"{name}.sh"
     script.write_text(checks.buildspec_script(buildspec), encoding="utf-8")
     result = checks.shellcheck(script)
     assert result.returncode == 0, output(result) + script.read_text()
-    assert "aws ecs run-task" in script.read_text() and "tasks-stopped" in script.read_text()
+    text = script.read_text()
+    if name == "MigrateProject":
+        assert "aws ecs run-task" in text and "tasks-stopped" in text
+        assert '"${SERVICE_NAME}-${ENVIRONMENT_NAME:?' in text  # each action names its environment
+    else:
+        assert 'python3 deploy/smoke.py "${BASE_URL:?' in text
 
 
 # --- CloudFormation ----------------------------------------------------------------------------

@@ -7,6 +7,11 @@ every CloudWatch alarm has actions and a runbook section in docs/operations.md, 
 metrics that deploy/queue_metrics.py or a metric filter publishes. Each check is also shown to
 catch a deliberately broken copy.
 
+The release pipeline's stages line up (every artifact and variable comes from an earlier action,
+every file a deployment reads is in the repository; migrate before deploy, staging smoke-tested,
+a person's approval before production), the parameter files fit the stacks they deploy, and a
+changed secret gets every service new tasks; each check with broken copies it catches.
+
 Slow, with the default render's own virtualenv: the failed-tasks filter pattern against the JSON
 lines the project's logging writes, the queue publisher against a real Celery queue in Redis, and
 a read-only container that loads the build-time compiled code through the entrypoint.
@@ -14,6 +19,7 @@ a read-only container that loads the build-time compiled code through the entryp
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import os
@@ -35,7 +41,7 @@ MOUNTED = {"/tmp", *ROOT_OWNED}
 PAGING_ALARMS = {
     "http-5xx-rate", "response-time-p99", "unhealthy-targets", "no-healthy-targets",
     "database-cpu", "database-free-storage", "database-connections", "cache-memory",
-    "cache-evictions", "queue-backlog", "oldest-task-age", "failed-tasks",
+    "cache-evictions", "queue-backlog", "oldest-task-age", "failed-tasks", "secret-redeploy-failed",
 }  # fmt: skip
 
 
@@ -222,6 +228,245 @@ def test_the_metric_check_catches_an_alarm_on_a_metric_nobody_publishes(default,
     used = checks.alarm_custom_metrics(template)
     missing = set(used) - checks.published_metrics(template, line)
     assert {name for _, name in missing} == {"FailedRuns", "OldestTaskAgeSeconds"}
+
+
+# --- the release pipeline -------------------------------------------------------------------------
+def pipeline(project: Path) -> dict:
+    return checks.load_cfn(project / "deploy/pipeline.yml")
+
+
+def stages(template: dict) -> list[dict]:
+    return template["Resources"]["Pipeline"]["Properties"]["Stages"]
+
+
+def stage(template: dict, name: str) -> dict:
+    return next(s for s in stages(template) if s["Name"] == name)
+
+
+def action(template: dict, stage_name: str, name: str) -> dict:
+    return next(a for a in stage(template, stage_name)["Actions"] if a["Name"] == name)
+
+
+def test_a_release_goes_through_staging_a_smoke_test_and_an_approval(project: Path):
+    template = pipeline(project)
+    assert checks.pipeline_problems(template, project) == []
+    order = [
+        (a.stage, a.name)
+        for a in sorted(checks.pipeline_actions(template), key=lambda a: a.position)
+    ]
+    assert order == [
+        ("Source", "Source"), ("Build", "BuildTestPush"),
+        ("Staging", "Migrate"), ("Staging", "Deploy"), ("SmokeTest", "SmokeTestStaging"),
+        ("Approval", "ApproveProduction"), ("Production", "Migrate"), ("Production", "Deploy"),
+    ]  # fmt: skip
+    for environment in ("Staging", "Production"):
+        deploy = action(template, environment, "Deploy")["Configuration"]
+        # The pipeline sets the stack's image: the stack always names what its tasks run.
+        assert json.loads(deploy["ParameterOverrides"]) == {"ImageUri": "#{Build.IMAGE_URI}"}
+        assert deploy["ActionMode"] == "CREATE_UPDATE"
+        assert deploy["TemplatePath"] == "SourceOutput::deploy/service.yml"
+    assert len(stages(template)) == 6
+
+
+def move_stage(template: dict, name: str, to: int) -> None:
+    moved = stage(template, name)
+    stages(template).remove(moved)
+    stages(template).insert(to, moved)
+
+
+def set_config(stage_name: str, action_name: str, key: str, value: object):
+    def change(template: dict) -> None:
+        action(template, stage_name, action_name)["Configuration"][key] = value
+
+    return change
+
+
+def swap_run_orders(template: dict) -> None:
+    migrate, deploy = stage(template, "Production")["Actions"]
+    migrate["RunOrder"], deploy["RunOrder"] = deploy["RunOrder"], migrate["RunOrder"]
+
+
+def drop_from_pipeline_role(project_name: str):
+    def change(template: dict) -> None:
+        statements = template["Resources"]["PipelineRole"]["Properties"]["Policies"][0]
+        for statement in statements["PolicyDocument"]["Statement"]:
+            if isinstance(statement["Resource"], list):
+                statement["Resource"] = [
+                    r for r in statement["Resource"] if r != {"Fn::GetAtt": f"{project_name}.Arn"}
+                ]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (lambda t: action(t, "Staging", "Migrate")["InputArtifacts"][0].update(Name="BuildOut"),
+         "Staging/Migrate: input artifact BuildOut comes from no earlier action"),
+        (lambda t: action(t, "Build", "BuildTestPush")["OutputArtifacts"].append({"Name": "Logs"}),
+         "artifact Logs is produced but never used"),
+        (lambda t: move_stage(t, "SmokeTest", 2),
+         "SmokeTest/SmokeTestStaging: #{StagingStack.ServiceUrl} comes from no earlier action"),
+        (lambda t: move_stage(t, "Approval", 5),
+         "Production/Deploy: no manual approval between the smoke test and production"),
+        (lambda t: stages(t).remove(stage(t, "Approval")),
+         "Production/Deploy: no manual approval between the smoke test and production"),
+        (lambda t: stages(t).remove(stage(t, "SmokeTest")),
+         "no smoke test of staging between its deployment and production's"),
+        (swap_run_orders,
+         "Production/Deploy: deploys ProductionEnvironment without migrating it first"),
+        (lambda t: stage(t, "Production")["Actions"].pop(),
+         "no action deploys the ProductionEnvironment stack"),
+        (set_config("Production", "Deploy", "ParameterOverrides", '{"ImageUri": "#{Build.TAG}"}'),
+         "Production/Deploy: Build/BuildTestPush exports no TAG"),
+        (set_config("Staging", "Deploy", "TemplateConfiguration",
+                    {"Fn::Sub": "SourceOutput::deploy/${StagingEnvironment}.json"}),
+         "TemplateConfiguration names deploy/staging.json, which the repository lacks"),
+        (set_config("Staging", "Deploy", "TemplatePath", "BuildOutput::deploy/service.yml"),
+         "Staging/Deploy: TemplatePath reads BuildOutput, not an input of it"),
+        (drop_from_pipeline_role("SmokeProject"),
+         "SmokeTest/SmokeTestStaging: the pipeline's role may not start SmokeProject"),
+    ],
+    ids=["input-from-nowhere", "output-unused", "smoke-before-staging", "approval-after-production",
+         "no-approval", "no-smoke-test", "deploy-before-migrate", "production-never-deployed",
+         "variable-not-exported", "environment-file-missing", "template-from-another-artifact",
+         "project-not-startable"],
+)  # fmt: skip
+def test_the_pipeline_check_catches_broken_copies(default: Path, breakage, expected):
+    template = pipeline(default)
+    breakage(template)
+    problems = checks.pipeline_problems(template, default)
+    assert any(expected in p for p in problems), problems
+
+
+# --- parameter files: one per environment, no secrets ---------------------------------------------
+def parameter_file(project: Path, name: str) -> dict:
+    return json.loads((project / "deploy" / name).read_text(encoding="utf-8"))
+
+
+def test_each_environment_is_a_parameter_file_that_fits_the_service_stack(project: Path):
+    service = stack(project)
+    files = sorted((project / "deploy/environments").glob("*.json"))
+    assert [f.stem for f in files] == ["production", "staging"]
+    for path in files:
+        parameters = parameter_file(project, f"environments/{path.name}")
+        assert checks.parameter_file_problems(parameters, service, environment=path.stem) == []
+        assert parameters["Tags"]["environment"] == path.stem
+    assert checks.parameter_file_problems(
+        parameter_file(project, "pipeline.json"), pipeline(project), environment=None
+    ) == []  # fmt: skip
+
+
+def test_the_deploy_script_reads_the_templates_parameters_as_cloudformation_does(
+    project: Path, monkeypatch
+):
+    """deploy/parameter_files.py reads the Parameters section without a YAML parser."""
+    monkeypatch.syspath_prepend(str(project / "deploy"))
+    for name in ("stacks", "parameter_files"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    parameter_files = importlib.import_module("parameter_files")
+    for template in ("deploy/service.yml", "deploy/pipeline.yml"):
+        declared = checks.load_cfn(project / template)["Parameters"]
+        expected = {name: "Default" in spec for name, spec in declared.items()}
+        assert parameter_files.template_parameters(template) == expected, template
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda p: p["Parameters"].update(DatabasePassword="hunter2"),
+         "DatabasePassword is no parameter of the template"),
+        (lambda p: p["Parameters"].update(DatabasePassword="hunter2"),
+         "DatabasePassword looks like a secret"),
+        (lambda p: p["Tags"].update(api_token="abc"), "api_token looks like a secret"),
+        (lambda p: p["Parameters"].pop("VpcId"), "VpcId has no default and is missing"),
+        (lambda p: p["Parameters"].update(EnvironmentName="prod"), "is 'prod', not 'production'"),
+        (lambda p: p["Parameters"].update(WebMinCount=2), "WebMinCount: not a string"),
+    ],
+    ids=["unknown-parameter", "secret-name", "secret-tag", "required-missing", "other-environment",
+         "number-not-string"],
+)  # fmt: skip
+def test_the_parameter_file_check_catches_broken_copies(default: Path, change, expected):
+    parameters = parameter_file(default, "environments/production.json")
+    change(parameters)
+    problems = checks.parameter_file_problems(parameters, stack(default), environment="production")
+    assert any(expected in p for p in problems), problems
+
+
+def test_the_smoke_test_signs_in_as_the_user_each_migration_keeps(project: Path):
+    """The smoke action reads the secret the service stack generates, and the migrate task (the
+    entrypoint's migrate role) gets the same secret to keep the user in the database."""
+    resources = stack(project)["Resources"]
+    secret = resources["SmokeTestSecret"]["Properties"]
+    assert secret["Name"] == {"Fn::Sub": "${ServiceName}/${EnvironmentName}/smoke-test"}
+    assert json.loads(secret["GenerateSecretString"]["SecretStringTemplate"]) == {
+        "username": "smoke-test"
+    }
+    assert secret["GenerateSecretString"]["GenerateStringKey"] == "password"
+    smoke = action(pipeline(project), "SmokeTest", "SmokeTestStaging")
+    variables = json.loads(smoke["Configuration"]["EnvironmentVariables"]["Fn::Sub"])
+    assert {v["name"]: (v["value"], v["type"]) for v in variables if v["name"] != "BASE_URL"} == {
+        f"SMOKE_TEST_{key.upper()}": (
+            f"${{ServiceName}}/${{StagingEnvironment}}/smoke-test:{key}",
+            "SECRETS_MANAGER",
+        )
+        for key in ("username", "password")
+    }
+    (migrate,) = resources["MigrateTaskDefinition"]["Properties"]["ContainerDefinitions"]
+    given = {s["Name"]: s["ValueFrom"] for s in migrate["Secrets"]}
+    assert given["SMOKE_TEST_USERNAME"] == {"Fn::Sub": "${SmokeTestSecret}:username::"}
+    assert given["SMOKE_TEST_PASSWORD"] == {"Fn::Sub": "${SmokeTestSecret}:password::"}
+    for name, task in checks.resources_of(stack(project), "AWS::ECS::TaskDefinition").items():
+        names = {
+            s["Name"]
+            for c in task["Properties"]["ContainerDefinitions"]
+            for s in c.get("Secrets") or []
+        }
+        assert ("SMOKE_TEST_PASSWORD" in names) is (name == "MigrateTaskDefinition"), name
+    entrypoint = (project / "docker-entrypoint.sh").read_text(encoding="utf-8")
+    assert "exec python manage.py smoke_user_ensure" in entrypoint
+
+
+# --- a changed secret: new tasks, with nobody acting ----------------------------------------------
+def test_a_changed_secret_gets_every_service_new_tasks(project: Path):
+    template = stack(project)
+    assert checks.redeploy_problems(template) == []
+    rule = template["Resources"]["SecretChangedRule"]["Properties"]["EventPattern"]
+    assert rule["source"] == ["aws.secretsmanager"]
+    assert rule["detail-type"] == ["Secret Label Updated"]
+
+
+def pattern(template: dict) -> dict:
+    return template["Resources"]["SecretChangedRule"]["Properties"]["EventPattern"]
+
+
+def branches(template: dict) -> list[dict]:
+    definition = template["Resources"]["RedeployStateMachine"]["Properties"]["Definition"]
+    return definition["States"]["Redeploy"]["Branches"]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (lambda t: branches(t).pop(1), "worker is not redeployed when a secret changes"),
+        (lambda t: pattern(t)["resources"].pop(),
+         "AppSecret: when it changes, tasks keep the old value"),
+        (lambda t: pattern(t)["resources"].pop(0),
+         "Database.MasterUserSecret: when it changes, tasks keep the old value"),
+        (lambda t: pattern(t).update(detail={"labelUpdated": ["AWSPENDING"]}),
+         "the rule does not wait for AWSCURRENT"),
+        (lambda t: t["Resources"]["RedeployRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+         ["Statement"][0]["Resource"].pop(),
+         "the redeploy role may not update beat"),
+    ],
+    ids=["service-left-out", "app-secret-unwatched", "database-secret-unwatched", "wrong-label",
+         "role-too-narrow"],
+)  # fmt: skip
+def test_the_redeploy_check_catches_broken_copies(default: Path, breakage, expected):
+    template = stack(default)
+    breakage(template)
+    problems = checks.redeploy_problems(template)
+    assert any(expected in p for p in problems), problems
 
 
 # --- the queue publisher --------------------------------------------------------------------------
