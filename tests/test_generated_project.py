@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .bakery import bake, project_python, run, service_env
+from .bakery import bake, installed_python, project_python, run, service_env
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def planner_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("which", ["default_project", "lean_project", "planner_project"])
 def test_suite_passes_on_sqlite(which: str, request: pytest.FixtureRequest):
     project = request.getfixturevalue(which)
-    python = project_python(project)
+    python = installed_python(project)
     result = run(
         [python, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"],
         cwd=project,
@@ -51,7 +51,7 @@ def test_suite_passes_on_mariadb_and_redis_above_its_coverage_floor(
     """As the generated CI's integration job runs it: every test, with coverage, so the floor
     in .coveragerc applies; the floor is within 2 points of the total measured."""
     project = request.getfixturevalue(which)
-    python = project_python(project)
+    python = installed_python(project)
     env = {
         **settings_env(project, "ci"),
         **service_env(project.name[:8], redis_db=5),

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
-from .bakery import ARTIFACTS, MYSQL_URL, free_port, project_python, run, service_env
+from .bakery import ARTIFACTS, MYSQL_URL, free_port, installed_python, run, service_env
 from .browser import chromium
 from .servers import running
 
@@ -69,7 +69,7 @@ User.objects.create_superuser("{STAFF[0]}", password="{STAFF[1]}")
 def site(default_project: Path, services) -> Iterator[str]:
     """The server's base URL, with a worker running; the database is dropped at the end."""
     project = default_project
-    python = project_python(project)
+    python = installed_python(project)
     env = {
         **service_env("ui", redis_db=REDIS_DB),
         "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.local",

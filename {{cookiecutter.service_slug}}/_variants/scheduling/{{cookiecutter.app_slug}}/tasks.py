@@ -47,8 +47,8 @@ def generation_runs_reap() -> dict[str, list[int]]:
 
 @worker_ready.connect
 def load_the_hand_back(**_kwargs: Any) -> None:
-    """Import the hand-back's code while the worker starts: importing it at SIGTERM (it pulls in
-    the solver's libraries) would take seconds out of the stop timeout."""
+    """Import the hand-back's code while the worker starts, not at SIGTERM inside the stop
+    timeout. It needs no solver: a prefork worker's main process never loads one."""
     from .services import run_recovery  # noqa: F401
 
 

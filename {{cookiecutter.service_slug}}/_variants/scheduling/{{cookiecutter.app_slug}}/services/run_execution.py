@@ -28,12 +28,12 @@ from ..selectors.problems import problem_to_core
 from ..selectors.revisions import revision_lectures
 from ..timetabling import generator
 from .revisions import revision_store
+from .runs import MAX_ATTEMPTS
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL = 1.0  # seconds between progress writes of a running generation
 CANCEL_POLL_INTERVAL = 0.5  # seconds between reads of the cancel flag
-MAX_ATTEMPTS = 3  # deliveries of one run (re-delivery after a lost worker) before giving up
 Status = GenerationRun.Status
 
 

@@ -25,8 +25,7 @@ from core.queues import waiting_task_ids
 
 from ..errors import ErrorCode
 from ..models import GenerationRun
-from .run_execution import MAX_ATTEMPTS
-from .runs import run_enqueue
+from .runs import MAX_ATTEMPTS, run_enqueue
 
 logger = logging.getLogger(__name__)
 Status = GenerationRun.Status

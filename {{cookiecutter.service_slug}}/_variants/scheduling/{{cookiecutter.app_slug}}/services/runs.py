@@ -23,6 +23,7 @@ from ..tasks import generation_run_execute
 from ..timetabling.formulations import generation_formulations
 
 logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3  # deliveries of one run (re-delivery after a lost worker) before giving up
 
 
 def run_start(

@@ -52,6 +52,14 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture(autouse=True)
+def _one_solver_thread(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generations here and in the workers a test starts use one CP-SAT thread: the suite
+    already runs a test process per core, and a second thread would only compete with it."""
+    settings.SCHEDULING_SOLVER_WORKERS = 1
+    monkeypatch.setenv("SCHEDULING_SOLVER_WORKERS", "1")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     LOCAL_BODIES.clear()

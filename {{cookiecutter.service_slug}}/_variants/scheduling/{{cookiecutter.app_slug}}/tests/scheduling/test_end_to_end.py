@@ -38,7 +38,7 @@ def test_one_scheduling_round(celery_worker, scheduler_client):
 
     # Generate.
     response = client.post(
-        f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 4, "seed": 1}, format="json"
+        f"/api/v1/problems/{problem_id}/runs/", {"time_limit": 2, "seed": 1}, format="json"
     )
     assert response.status_code == 202
     run = wait_for_run(client, response.json()["id"], timeout=60)
@@ -74,7 +74,7 @@ def test_one_scheduling_round(celery_worker, scheduler_client):
     # Regenerate in minimal-change mode from the edited revision: few lectures move.
     response = client.post(
         f"/api/v1/problems/{problem_id}/runs/",
-        {"time_limit": 5, "base_revision": edited["id"], "min_change_weight": 20},
+        {"time_limit": 3, "base_revision": edited["id"], "min_change_weight": 20},
         format="json",
     )
     assert response.status_code == 202

@@ -16,9 +16,9 @@ from core.testing import wait_until
 
 from ...errors import ErrorCode
 from ...models import GenerationRun, Revision
-from ...services.run_execution import MAX_ATTEMPTS, _run_claim, _run_store_result, run_execute
+from ...services.run_execution import _run_claim, _run_store_result, run_execute
 from ...services.run_recovery import runs_hand_back, runs_reap
-from ...services.runs import run_enqueue, run_start
+from ...services.runs import MAX_ATTEMPTS, run_enqueue, run_start
 from ...tasks import generation_run_execute, generation_runs_reap
 from .conftest import demo_bytes
 

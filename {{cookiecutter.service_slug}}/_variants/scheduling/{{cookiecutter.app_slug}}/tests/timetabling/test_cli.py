@@ -38,22 +38,18 @@ def run(*args: str) -> Outcome:
 
 
 def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
-    """The process boundary itself: the module entry point, its exit code and its streams."""
-    out = tmp_path / "toy.sol"
-    args = ["solve", str(DATA / "toy.ctt"), "--time-limit", "1", "-o", str(out)]
-    p = subprocess.run(
-        [sys.executable, "-m", APP, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert p.returncode == 0, p.stderr
-    assert "cost=" in p.stdout and "done" in p.stderr and out.is_file()
-    missing = str(tmp_path / "missing.sol")
-    bad = subprocess.run(
-        [sys.executable, "-m", APP, "verify", str(DATA / "toy.ctt"), missing],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """The process boundary itself: the module entry point, its exit codes and its streams
+    (`verify`, which starts without the solver's libraries; `solve` runs in-process below)."""
+    spec = Path(__file__).parent / "fixtures" / "solutions" / "toy.spec.sol"
+
+    def python_m(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", APP, *args]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    good = python_m("verify", str(DATA / "toy.ctt"), str(spec))
+    assert good.returncode == 0, good.stderr
+    assert "Total Cost = 30" in good.stdout and good.stderr == ""
+    bad = python_m("verify", str(DATA / "toy.ctt"), str(tmp_path / "missing.sol"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file" in bad.stderr
 
 

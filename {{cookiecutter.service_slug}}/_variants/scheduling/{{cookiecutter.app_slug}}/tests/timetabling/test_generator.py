@@ -1,9 +1,10 @@
 """Generator: every timetable passes the verifier and its cost is the verifier's.
 
-Fixed seeds, small budgets (each solve <= 6 s). Instances: the package's demo data, plus comp11
-from the test fixtures. Time bounds below are generous: they prove a limit is honoured, not speed.
-Solves whose result several tests read (comp01 solved, constructed timetables) run once per
-module.
+Fixed seeds, small budgets (each solve <= 4 s) and one solver thread per solve unless a test is
+about parallel chains: the suite already runs one test process per core. Instances: the package's
+demo data, plus comp11 from the test fixtures. Time bounds below are generous: they prove a limit
+is honoured, not speed. Solves whose result several tests read (comp01 solved, constructed
+timetables) run once per module.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from ...timetabling.generator import (
     GeneratorInputError,
     Progress,
     SolveResult,
-    solve,
 )
+from ...timetabling.generator import solve as generate
 from ...timetabling.model import Assignment, Course, Curriculum, Problem, Room
 from ...timetabling.tools.bench import perturb
 from ...timetabling.verifier import verify
@@ -41,6 +42,11 @@ def _check(problem: Problem, res, formulation: str = "UD2") -> None:
         assert res.bound <= res.cost
 
 
+def solve(problem: Problem, **options: Any) -> SolveResult:
+    """`generate` on one thread unless the test says otherwise."""
+    return generate(problem, **{"workers": 1, **options})
+
+
 class Solved(NamedTuple):
     problem: Problem
     result: SolveResult
@@ -50,17 +56,18 @@ class Solved(NamedTuple):
 
 @pytest.fixture(scope="module")
 def comp01() -> Solved:
-    """comp01 solved once (3 s, seed 0), with the progress it reported."""
+    """comp01 solved once (2 s, seed 0), with the progress it reported."""
     problem = read_problem(DATA / "comp01.ctt")
     seen: list[Progress] = []
     return Solved(
-        problem, solve(problem, time_limit=3.0, seed=0, on_progress=seen.append), seen, 3.0
+        problem, solve(problem, time_limit=2.0, seed=0, on_progress=seen.append), seen, 2.0
     )
 
 
 def _solved(name: str, budget: float) -> Solved:
+    """Two threads: the annealing chains run in parallel here."""
     problem = read_problem(DATA / name)
-    return Solved(problem, solve(problem, time_limit=budget, seed=1), [], budget)
+    return Solved(problem, solve(problem, time_limit=budget, seed=1, workers=2), [], budget)
 
 
 @pytest.mark.parametrize("name", ["toy.ctt", "comp01.ctt", "comp07.ctt"])
@@ -77,7 +84,7 @@ def test_ud2_timetables_pass_the_verifier(name: str, comp01: Solved) -> None:
 
 def test_comp11() -> None:
     problem = read_problem(FIXTURES / "comp11.ctt")
-    res = solve(problem, time_limit=4.0, seed=0)
+    res = solve(problem, time_limit=2.0, seed=0)
     _check(problem, res)
 
 
@@ -100,7 +107,7 @@ def test_pins_are_kept() -> None:
         Assignment("c0001", "rB", 0, 0),
         Assignment("c0002", ANY_ROOM, 4, 5),
     ]
-    res = solve(problem, time_limit=2.0, pins=pins)
+    res = solve(problem, time_limit=1.0, pins=pins)
     _check(problem, res)
     assert pins[0] in res.assignments
     assert any(a.course == "c0002" and (a.day, a.period) == (4, 5) for a in res.assignments)
@@ -121,7 +128,7 @@ def test_minimal_change_after_a_conflicting_move_comp01(comp01: Solved) -> None:
     course, broken = perturb(problem, first.assignments, fewest=True)
     displaced = sum(1 for a in broken if a.course == course)
     assert verify(problem, broken).hard_violations > 0
-    res = solve(problem, time_limit=6.0, seed=0, base=broken, min_change_weight=10)
+    res = solve(problem, time_limit=3.0, seed=0, base=broken, min_change_weight=10)
     _check(problem, res)
     assert res.moved is not None
     lost = set(broken) - set(res.assignments)
@@ -145,7 +152,7 @@ def test_progress_is_reported_and_rate_limited(comp01: Solved) -> None:
 def test_should_stop_returns_the_best_so_far_quickly() -> None:
     problem = read_problem(DATA / "comp07.ctt")
     t0 = time.monotonic()
-    res = solve(problem, time_limit=60.0, should_stop=lambda: time.monotonic() - t0 > 1.5)
+    res = solve(problem, time_limit=60.0, should_stop=lambda: time.monotonic() - t0 > 0.5)
     took = time.monotonic() - t0
     assert res.status == "stopped"
     assert took < 10.0  # far below the 60 s budget: the stop request was obeyed
@@ -225,6 +232,7 @@ def _constructed(problem: Problem) -> SolveResult:
             problem,
             time_limit=10.0,  # about 1 s of construction after the first timetable
             seed=2,
+            workers=2,  # comp07's construction needs the second CP-SAT worker to be quick
             on_progress=lambda progress: phases.append(progress.phase),
             should_stop=lambda: "search" in phases,
         )

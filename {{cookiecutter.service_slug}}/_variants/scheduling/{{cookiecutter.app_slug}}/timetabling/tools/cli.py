@@ -30,14 +30,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from ..demo import DATA_DIR
 from ..formats import FormatError, format_solution, parse_solution, read_problem, read_solution
 from ..formulations import FORMULATIONS
-from ..generator import GeneratorInputError, Progress, solve
 from ..model import Assignment, Problem
 from ..verifier import verify
+
+if TYPE_CHECKING:  # the solver's libraries load only for `solve`: `verify` starts at once
+    from ..generator import Progress
 
 # The command is the timetabling package's (`python -m <app>.timetabling`), not this module's.
 PROG = f"python -m {__package__.removesuffix('.tools')}" if __package__ else "timetabling"
@@ -172,6 +174,8 @@ def _cmd_solve(a: argparse.Namespace) -> int:
 
     old = signal.signal(signal.SIGINT, on_sigint)
     progress = (lambda p: None) if a.quiet else _print_progress
+    from ..generator import GeneratorInputError, solve
+
     try:
         res = solve(
             problem,
