@@ -114,8 +114,7 @@ def formulation_terms(name: str) -> tuple[Term, ...]:
 
 # Formulations that only rename another's components: generating for them is generating for it.
 ALIASES = {"ITC": "UD2"}
-# The measures the generator's models and moves optimise; a formulation's other soft terms are
-# scored by the verifier but not optimised.
+# The measures the generator's models and moves optimise: every soft term of every formulation.
 OPTIMISED = frozenset(
     {
         Measure.ROOM_CAPACITY,
@@ -123,6 +122,10 @@ OPTIMISED = frozenset(
         Measure.ISOLATED_LECTURES,
         Measure.ROOM_STABILITY,
         Measure.ROOM_SUITABILITY,
+        Measure.WINDOWS,
+        Measure.STUDENT_LOAD,
+        Measure.DOUBLE_LECTURES,
+        Measure.TRAVEL_DISTANCE,
     }
 )
 

@@ -22,32 +22,28 @@ import random
 import threading
 
 import numpy as np
-from numba import njit
 
 from ..model import Course, Curriculum, Problem, Room
 from .annealing_reference import Annealer
+from .annealing_terms import day_terms, shares
+from .annealing_terms import entry_jit as _entry_jit
+from .annealing_terms import helper_jit as _helper_jit
 from .indexed_problem import IndexedProblem, State
 from .objective import BaseLectures
-
-# Compiled without Numba's reference counting (NRT): every array in the tuples below would
-# otherwise be counted up and down, with atomic operations, on each call of a helper, which
-# was most of a move's time. The kernel allocates nothing and its arrays live as long as the
-# chain that passes them, so nothing needs counting. The helpers are inlined into the kernel.
-# Together, about three times as many moves per second (docs/timetabling.md).
-# (`_nrt` is a private option of Numba's, absent from its published signature.)
-_entry_jit = njit(cache=True, nogil=True, _nrt=False)  # type: ignore[call-overload]
-_helper_jit = njit(cache=True, nogil=True, _nrt=False, inline="always")  # type: ignore[call-overload]
-
 
 # The compiled functions share three tuples (Numba passes tuples of arrays without copying):
 #   s, the mutable state: lecture course, period and room; who occupies each (period, room);
 #     per (course, period), (curriculum, period) and (teacher, period) lecture counts; per
 #     (course, day) and (course, room) counts with the number of days and rooms they cover;
+#     the room of each (course, period); lectures per (curriculum, period, site);
 #   k, the constant tables: unavailable (course, period), allowed (course, room), cost of a
 #     lecture of a course in a room, teacher of a course, the curricula of a course (CSR),
-#     minimum working days, mobility (0 pinned, 1 room only, 2 free), movable lectures, and
-#     which (course, period, room) the base timetable holds;
-#   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab.
+#     minimum working days, mobility (0 pinned, 1 room only, 2 free), movable lectures,
+#     which (course, period, room) the base timetable holds, double-lecture courses, and the
+#     site of each room;
+#   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab,
+#     w_win, w_load, w_dbl, w_trav, the daily minimum and maximum, and the number of sites
+#     (0 unless travel is scored). The day terms are in `annealing_terms`.
 
 
 @_entry_jit
@@ -58,19 +54,23 @@ def _seed(seed: int) -> None:
 @_helper_jit
 def _place(s, k, d, i, t, r, sign) -> None:
     """Put lecture i at (t, r) (sign 1) or take it away from there (sign -1)."""
-    lc, lt, lr, occ, cat, qcnt, tcnt, cday, nday, croom, nroom = s
-    teacher_of, cq_ptr, cq_idx = k[3], k[4], k[5]
-    T, R, D, P = d[0], d[1], d[2], d[3]
+    lc, lt, lr, occ, cat, qcnt, tcnt, cday, nday, croom, nroom, cpr, qsite = s
+    teacher_of, cq_ptr, cq_idx, site = k[3], k[4], k[5], k[11]
+    T, R, D, P, S = d[0], d[1], d[2], d[3], d[14]
     c = lc[i]
     if sign > 0:
         lt[i] = t
         lr[i] = r
         occ[t * R + r] = i
+        cpr[c * T + t] = r
     else:
         occ[t * R + r] = -1
+        cpr[c * T + t] = -1
     cat[c * T + t] += sign
     for j in range(cq_ptr[c], cq_ptr[c + 1]):
         qcnt[cq_idx[j] * T + t] += sign
+        if S:
+            qsite[(cq_idx[j] * T + t) * S + site[r]] += sign
     tcnt[teacher_of[c] * T + t] += sign
     j = c * D + t // P
     if sign > 0:
@@ -124,22 +124,12 @@ def _course_cost(s, k, d, c) -> int:
 
 
 @_helper_jit
-def _shares(k, c, q) -> bool:
-    """Whether course c belongs to curriculum q."""
-    cq_ptr, cq_idx = k[4], k[5]
-    for j in range(cq_ptr[c], cq_ptr[c + 1]):  # noqa: SIM110 (a plain loop compiles best)
-        if cq_idx[j] == q:
-            return True
-    return False
-
-
-@_helper_jit
 def _local(s, k, d, ca, cb, ta, tb) -> int:
     """The cost terms a move of course ca (and cb, when >= 0) between periods ta, tb reads."""
     qcnt = s[5]
     cq_ptr, cq_idx = k[4], k[5]
     T, P, w_iso = d[0], d[3], d[6]
-    total = _course_cost(s, k, d, ca)
+    total = _course_cost(s, k, d, ca) + day_terms(s, k, d, ca, cb, ta, tb)
     if cb >= 0:
         total += _course_cost(s, k, d, cb)
     if w_iso == 0:
@@ -149,7 +139,7 @@ def _local(s, k, d, ca, cb, ta, tb) -> int:
     if cb >= 0:
         for j in range(cq_ptr[cb], cq_ptr[cb + 1]):
             q = cq_idx[j]
-            if not _shares(k, ca, q):  # ca's curricula are counted above
+            if not shares(k, ca, q):  # ca's curricula are counted above
                 total += _iso_around(qcnt, q, ta, tb, T, P, w_iso)
     return total
 
@@ -191,7 +181,7 @@ def _can(s, k, d, c, t, cb) -> bool:
         return False
     for j in range(cq_ptr[c], cq_ptr[c + 1]):
         q = cq_idx[j]
-        if qcnt[q * T + t] > (cb >= 0 and _shares(k, cb, q)):
+        if qcnt[q * T + t] > (cb >= 0 and shares(k, cb, q)):
             return False
     return True
 
@@ -272,6 +262,8 @@ class _Chain:
             ref.nday,
             ref.croom,
             ref.nroom,
+            ref.cpr,
+            ref.qsite,
         )
         self.s = tuple(np.array(a, i64) for a in counters)
         sizes = [len(qs) for qs in comp.course_curricula]
@@ -289,8 +281,14 @@ class _Chain:
             np.array(ref.mobility, i64),
             np.array(ref.movable, i64),
             base_has,
+            np.array(comp.double, np.bool_),
+            np.array(comp.site, i64),
         )
-        self.d = (T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab)
+        self.d = (
+            *(T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab),
+            *(comp.w_win, comp.w_load, comp.w_dbl, comp.w_trav, comp.min_daily, comp.max_daily),
+            ref.S,
+        )
         self.cost: int = ref.cost
         self.best: int = ref.cost
         self.best_lt = self.s[1].copy()

@@ -4,10 +4,11 @@ oracle, and the search while the kernel compiles.
 Works on a feasible `State` and keeps it feasible: a lecture moves to a free (period, room)
 or swaps with the lecture there, only when neither course then clashes (curriculum, teacher,
 unavailability, same course twice in a period, unsuitable room under UD4). The change in cost
-is computed locally (the two courses' working days and rooms, the isolated-lecture counts of
-their curricula in the periods next to the old and new positions, capacities, and the moved
-lectures of minimal-change mode), which makes a move cost microseconds instead of a CP-SAT
-call. Pinned lectures never move; period-only pins change room only.
+is computed locally (the two courses' working days, rooms and double lectures, the
+isolated-lecture counts of their curricula in the periods next to the old and new positions,
+their curricula's windows, student load and travel on the days the move touches, capacities,
+and the moved lectures of minimal-change mode), which makes a move cost microseconds instead of
+a CP-SAT call. Pinned lectures never move; period-only pins change room only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from .indexed_problem import IndexedProblem, State
+from .objective import site_changes, unpaired_lectures, windows_and_load
 
 
 class Annealer:
@@ -54,6 +56,9 @@ class Annealer:
         self.nday = [0] * comp.C
         self.croom = [0] * (comp.C * R)
         self.nroom = [0] * comp.C
+        self.cpr = [-1] * (comp.C * T)  # room of the course's lecture in a period, -1: none
+        self.S = comp.S if comp.w_trav else 0  # lectures per (curriculum, period, site)
+        self.qsite = [0] * (nq * T * self.S)
         self.unavail = [[t in comp.unavailable[c] for t in range(T)] for c in range(comp.C)]
         self.roomok = [[r in comp.room_allowed[c] for r in range(R)] for c in range(comp.C)]
         for c, lecs in enumerate(state):
@@ -92,6 +97,10 @@ class Annealer:
         if self.croom[k] == 0:
             self.nroom[c] += 1
         self.croom[k] += 1
+        self.cpr[c * T + t] = r
+        if self.S:
+            for q in comp.course_curricula[c]:
+                self.qsite[(q * T + t) * self.S + comp.site[r]] += 1
 
     def _remove(self, lid: int) -> None:
         c = self.lc[lid]
@@ -111,6 +120,10 @@ class Annealer:
         self.croom[k] -= 1
         if self.croom[k] == 0:
             self.nroom[c] -= 1
+        self.cpr[c * T + t] = -1
+        if self.S:
+            for q in comp.course_curricula[c]:
+                self.qsite[(q * T + t) * self.S + comp.site[r]] -= 1
 
     def _can(self, c: int, t: int, r: int) -> bool:
         T = self.T
@@ -148,14 +161,40 @@ class Annealer:
             out.append(t + 1)
         return out
 
+    def _day(self, d: int) -> range:
+        return range(d * self.P, (d + 1) * self.P)
+
+    def _curriculum_day(self, q: int, d: int) -> int:
+        """Windows, student load and travel of curriculum q on day d."""
+        comp, T, S = self.comp, self.T, self.S
+        windows, load = windows_and_load(comp, [self.qcnt[q * T + t] for t in self._day(d)])
+        cost = comp.w_win * windows + comp.w_load * load
+        if S:
+            rows = [self.qsite[(q * T + t) * S : (q * T + t + 1) * S] for t in self._day(d)]
+            cost += comp.w_trav * sum(site_changes(rows, i) for i in range(self.P - 1))
+        return cost
+
+    def _course_day(self, c: int, d: int) -> int:
+        """Double-lecture cost of course c on day d."""
+        rooms_at = {t: self.cpr[c * self.T + t] for t in self._day(d)}
+        return self.comp.w_dbl * unpaired_lectures(
+            self.comp, {t: r for t, r in rooms_at.items() if r >= 0}
+        )
+
     def _local(self, courses: Iterable[int], qs: Iterable[int], periods: Iterable[int]) -> int:
+        comp = self.comp
         s = 0
         for c in courses:
             s += self._course_cost(c)
-        if self.comp.w_iso:
+        if comp.w_iso:
             for q in qs:
                 for t in periods:
                     s += self._iso(q, t)
+        days = {t // self.P for t in periods}
+        if comp.day_terms:
+            s += sum(self._curriculum_day(q, d) for q in qs for d in days)
+        if comp.w_dbl:
+            s += sum(self._course_day(c, d) for c in courses if comp.double[c] for d in days)
         return s
 
     def _total(self) -> int:
@@ -164,6 +203,19 @@ class Annealer:
         total += sum(comp.room_cost[self.lc[i]][self.lr[i]] for i in range(len(self.lc)))
         if comp.w_iso:
             total += sum(self._iso(q, t) for q in range(len(comp.curricula)) for t in range(self.T))
+        if comp.day_terms:
+            total += sum(
+                self._curriculum_day(q, d)
+                for q in range(len(comp.curricula))
+                for d in range(self.D)
+            )
+        if comp.w_dbl:
+            total += sum(
+                self._course_day(c, d)
+                for c in range(comp.C)
+                if comp.double[c]
+                for d in range(self.D)
+            )
         if self.W:
             total += self.W * self._moved()
         return total

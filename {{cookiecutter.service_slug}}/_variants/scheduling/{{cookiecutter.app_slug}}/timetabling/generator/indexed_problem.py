@@ -33,6 +33,14 @@ class IndexedProblem:
         suitability = soft_weight(formulation, Measure.ROOM_SUITABILITY)
         self.w_suit = suitability if problem.extended else 0
         self.suit_hard = is_hard(formulation, Measure.ROOM_SUITABILITY) and problem.extended
+        # Terms over a curriculum's day (windows, student load, travel) and a course's day
+        # (double lectures); each weight is 0 where the formulation does not score it.
+        self.w_win = soft_weight(formulation, Measure.WINDOWS)
+        self.w_load = soft_weight(formulation, Measure.STUDENT_LOAD)
+        self.w_dbl = soft_weight(formulation, Measure.DOUBLE_LECTURES)
+        self.w_trav = soft_weight(formulation, Measure.TRAVEL_DISTANCE)
+        self.min_daily = problem.min_daily_lectures
+        self.max_daily = problem.max_daily_lectures
 
         self.D = problem.days
         self.P = problem.periods_per_day
@@ -47,6 +55,10 @@ class IndexedProblem:
         self.min_days = [c.min_working_days for c in problem.courses]
         self.students = [c.students for c in problem.courses]
         self.capacity = [r.capacity for r in problem.rooms]
+        self.double = [c.double_lectures and bool(self.w_dbl) for c in problem.courses]
+        sites = sorted({r.site for r in problem.rooms})
+        self.S = len(sites)  # sites as indices 0..S-1: travel distance compares them
+        self.site = [sites.index(r.site) for r in problem.rooms]
         self.teacher = [c.teacher for c in problem.courses]
         self._index_curricula_and_teachers()
         self._index_conflicts()
@@ -124,6 +136,11 @@ class IndexedProblem:
             courses = tuple(c for c in range(self.C) if set(self.room_allowed[c]) <= rooms)
             groups.append((tuple(sorted(rooms)), courses))
         return groups
+
+    @property
+    def day_terms(self) -> bool:
+        """Whether a curriculum's cost on a day is more than its isolated lectures."""
+        return bool(self.w_win or self.w_load or self.w_trav)
 
     # ---------------------------------------------------------------- names and conversion
     def tname(self, t: int) -> str:
