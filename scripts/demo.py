@@ -1,6 +1,8 @@
 """Render the Scheduler Service with the default answers and serve it on 127.0.0.1.
 
-Zero external services: SQLite and eager tasks. Re-running renders afresh into build/demo.
+Zero external services: SQLite, and a Celery worker and beat on the folder broker beside the web
+server (`manage.py run_all`, what the render's `make run` starts). Re-running renders afresh into
+build/demo.
 """
 
 import argparse
@@ -25,7 +27,8 @@ def main() -> None:
     shutil.rmtree(args.output, ignore_errors=True)
     project = bake(args.output)
     python = project_python(project)
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    services = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in services}
     env["DJANGO_SETTINGS_MODULE"] = f"{project.name}.environments.local"
     subprocess.run(
         [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=project, env=env, check=True
@@ -37,7 +40,7 @@ def main() -> None:
     )
     os.chdir(project)
     os.execve(
-        python, [str(python), "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"], env
+        python, [str(python), "manage.py", "run_all", "--noreload", f"127.0.0.1:{args.port}"], env
     )
 
 

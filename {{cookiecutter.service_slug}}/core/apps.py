@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 
 
@@ -10,4 +12,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Connect the Celery signal receivers: request-id propagation, task metrics, and a
         # worker that notices SIGTERM at once.
-        from . import celery_signals, metrics, worker_wakeup  # noqa: F401
+        from django.conf import settings
+
+        from . import celery_signals, local_broker, metrics, worker_wakeup  # noqa: F401
+
+        # The folder broker of a service run with nothing configured (core/local_broker.py):
+        # its folders exist before anything publishes or consumes.
+        if (
+            local_broker.is_folder_broker(settings.CELERY_BROKER_URL)
+            and not settings.CELERY_TASK_ALWAYS_EAGER
+        ):
+            with contextlib.suppress(OSError):  # readiness names the folder it cannot use
+                local_broker.folders_create(settings.CELERY_BROKER_TRANSPORT_OPTIONS)

@@ -13,6 +13,9 @@ import redis
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from kombu import Connection
+
+from . import local_broker
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 1.0
@@ -25,10 +28,20 @@ def check_database() -> None:
 
 
 def check_broker() -> str | None:
-    """Ping Redis with short timeouts; returns a note instead when tasks run eagerly."""
+    """Reach the configured broker with short timeouts; a note instead when tasks run eagerly.
+
+    Redis is pinged; the folder broker of a service run with nothing configured must exist and
+    be writable; any other broker is connected to through kombu."""
     url = settings.CELERY_BROKER_URL
     if settings.CELERY_TASK_ALWAYS_EAGER or not url:
         return "not used (tasks run eagerly)"
+    if local_broker.is_folder_broker(url):
+        local_broker.folders_check(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+        return "folder (no server)"
+    if not url.startswith(("redis://", "rediss://")):
+        with Connection(url, connect_timeout=TIMEOUT_SECONDS) as connection:
+            connection.ensure_connection(max_retries=1, timeout=int(TIMEOUT_SECONDS) or 1)
+        return None
     client = redis.Redis.from_url(
         url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
     )

@@ -1,5 +1,6 @@
-"""What waits in the Celery broker, read straight from Redis: the one home of kombu's Redis
-layout for this project (core.metrics, the run reaper and deploy/queue_metrics.py read it here).
+"""What waits in the Celery broker, read straight from Redis (or from the folder broker of a
+service run with nothing configured, core.local_broker): the one home of kombu's Redis layout for
+this project (core.metrics, the run reaper and deploy/queue_metrics.py read it here).
 
 A queue is a Redis list of JSON messages: producers push on the left and workers pop on the
 right, so the last element has waited longest (the service publishes without priorities, which
@@ -20,6 +21,8 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import redis
+
+from . import local_broker
 
 logger = logging.getLogger(__name__)
 UNACKED = "unacked"
@@ -90,13 +93,40 @@ def _broker() -> Iterator[tuple[redis.Redis, str] | None]:
 
 
 def queue_state(queue: str) -> tuple[int, float | None] | None:
-    """`read_queue_state` on the configured broker; None if it is not Redis or is down."""
+    """`read_queue_state` on the configured broker; None if it is neither Redis nor the folder
+    broker, or cannot be read."""
+    messages = _folder_messages(queue)
+    if messages is not None:
+        oldest = messages[0][1] if messages else None
+        age = message_age(oldest, now=datetime.now(UTC)) if oldest else None
+        return len(messages), local_broker.oldest_age(messages) if age is None else age
     return _read_broker(read_queue_state, queue)
 
 
 def waiting_task_ids(queue: str) -> set[str] | None:
-    """`read_waiting_task_ids` on the configured broker; None if it is not Redis or is down."""
+    """`read_waiting_task_ids` on the configured broker; None if it is neither Redis nor the
+    folder broker, or cannot be read. (The folder broker keeps no record of what a worker has
+    taken: such a task is not waiting any more.)"""
+    messages = _folder_messages(queue)
+    if messages is not None:
+        ids = (message_task_id(raw) for _, raw in messages)
+        return {task_id for task_id in ids if task_id is not None}
     return _read_broker(read_waiting_task_ids, queue)
+
+
+def _folder_messages(queue: str) -> list[tuple[float, bytes]] | None:
+    """The messages waiting in `queue` of the folder broker; None when it is not the broker
+    (or cannot be read)."""
+    from django.conf import settings
+
+    url = settings.CELERY_BROKER_URL
+    if settings.CELERY_TASK_ALWAYS_EAGER or not local_broker.is_folder_broker(url):
+        return None
+    try:
+        return local_broker.queue_messages(settings.CELERY_BROKER_TRANSPORT_OPTIONS, queue)
+    except OSError as error:
+        logger.warning("broker queue %s unreadable: %s", queue, error)
+        return None
 
 
 def _read_broker(read: Callable[..., T], queue: str) -> T | None:

@@ -14,7 +14,7 @@ import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
 
-from core import error_reporting
+from core import error_reporting, local_broker
 from core.logging import JSON_FORMATTER
 
 # Django's generic classes (ModelAdmin[Model], ...) take type arguments at run time too.
@@ -114,6 +114,14 @@ def tune_database(database: dict[str, Any]) -> dict[str, Any]:
             }
         )
         database["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # The web server and the worker share the file (`make run`): readers never wait for the
+        # writer (WAL), a writer waits its turn (busy timeout) instead of failing at once, and a
+        # transaction takes the write lock as it begins, so two never deadlock upgrading a read.
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+        options.setdefault("transaction_mode", "IMMEDIATE")
     return database
 
 
@@ -122,7 +130,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# With no broker named, a folder of this checkout is the broker (core/local_broker.py): `make run`
+# starts a worker and beat beside the web server, and nothing needs a server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or local_broker.URL
+CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(BASE_DIR / ".broker")))
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 
 
@@ -145,9 +156,8 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# With no broker configured, tasks run eagerly in the calling process: nothing to start, and
-# the code path (on_commit -> delay) is the same one a worker would serve.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+# Tasks go through the broker to a worker; the test settings run them eagerly instead.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="{{ cookiecutter.service_slug }}")
 CELERY_TASK_ACKS_LATE = True  # a task is removed from the queue only once it has finished...
@@ -179,6 +189,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
 }
+if local_broker.is_folder_broker(CELERY_BROKER_URL):
+    CELERY_BROKER_TRANSPORT_OPTIONS = local_broker.transport_options(CELERY_BROKER_FOLDER)
+    # Broadcasts (remote control) would leave a file per message for every worker that ever ran.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -45,3 +45,20 @@ def test_readiness_checks_real_redis(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"]["broker"] == {"ok": True, "ms": pytest.approx(0, abs=1000)}
+
+
+@pytest.mark.django_db
+def test_readiness_checks_the_folder_broker(client, settings, tmp_path):
+    from core import local_broker
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = local_broker.URL
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = local_broker.transport_options(tmp_path)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+    assert "does not exist" in response.json()["checks"]["broker"]["error"]
+    local_broker.folders_create(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["broker"]["note"] == "folder (no server)"

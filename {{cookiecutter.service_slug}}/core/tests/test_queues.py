@@ -66,3 +66,39 @@ def test_published_tasks_are_seen_in_the_queue_with_their_age():
         client.close()
     finally:
         celery_app.control.purge()
+
+
+@pytest.fixture
+def folder_broker(settings, tmp_path):
+    """The folder broker of a service run with nothing configured (core.local_broker)."""
+    from core import local_broker
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = local_broker.URL
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = local_broker.transport_options(tmp_path)
+    local_broker.folders_create(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    return settings.CELERY_BROKER_TRANSPORT_OPTIONS
+
+
+def test_tasks_published_to_the_folder_broker_are_seen_waiting_with_their_age(folder_broker):
+    from kombu import Connection
+
+    from {{ cookiecutter.service_slug }}.celery import app as celery_app
+
+    assert queue_state("q") == (0, 0.0) and waiting_task_ids("q") == set()
+    with Connection(settings.CELERY_BROKER_URL, transport_options=folder_broker) as connection:
+        for task_id in ("t-1", "t-2"):
+            celery_app.send_task(
+                heartbeat_process.name, args=(1,), task_id=task_id, queue="q", connection=connection
+            )
+    depth, age = queue_state("q") or (None, None)
+    assert depth == 2 and age is not None and 0 <= age < 30
+    assert waiting_task_ids("q") == {"t-1", "t-2"}
+    assert queue_state("another") == (0, 0.0)
+
+
+def test_a_missing_broker_folder_reads_as_unknown(folder_broker, tmp_path):
+    import shutil
+
+    shutil.rmtree(tmp_path / "queue")
+    assert queue_state("q") is None and waiting_task_ids("q") is None

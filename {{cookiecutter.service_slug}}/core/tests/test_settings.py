@@ -5,6 +5,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from core import local_broker
+
 BROKER = ("CELERY_BROKER_URL", "CACHE_URL")
 PRODUCTION = "{{ cookiecutter.service_slug }}.environments.production"
 COMPLETE = {
@@ -44,12 +46,28 @@ def test_production_passes_deploy_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_local_defaults_need_no_services():
+def test_local_defaults_need_no_services(tmp_path):
+    """SQLite shared safely by the web server and the worker, and a folder for the broker."""
     code = (
-        "from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+        "from django.conf import settings as s; from django.db import connection as c; "
+        "c.ensure_connection(); o = s.DATABASES['default']['OPTIONS']; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL,"
+        " o['transaction_mode'], c.cursor().execute('PRAGMA journal_mode').fetchone()[0],"
+        " c.cursor().execute('PRAGMA busy_timeout').fetchone()[0])"
     )
-    env = {"DJANGO_SETTINGS_MODULE": "{{ cookiecutter.service_slug }}.environments.local"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "{{ cookiecutter.service_slug }}.environments.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'local.sqlite3'}",
+        "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
+    }
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+    engine, eager, broker, *sqlite = result.stdout.split()
+    assert (engine, eager, broker) == ("django.db.backends.sqlite3", "False", local_broker.URL)
+    assert sqlite == ["IMMEDIATE", "wal", "20000"]  # WAL, writers take turns, a 20 s wait
+    assert (tmp_path / "broker" / "queue").is_dir()  # made as the app starts
+
+
+def test_the_test_settings_run_tasks_eagerly_unless_a_broker_is_named():
+    named = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    assert settings.CELERY_TASK_ALWAYS_EAGER is not bool(named)

@@ -253,6 +253,9 @@ class GenerationRun(models.Model):
     best_cost = models.PositiveIntegerField(null=True, blank=True)
     bound = models.PositiveIntegerField(null=True, blank=True)
     elapsed = models.FloatField(default=0.0)
+    # The best cost over time, [[elapsed seconds, best cost, bound or null], ...]: one point per
+    # improvement (at most HISTORY_POINTS), so a chart opened at any time shows the whole curve.
+    history = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
     # Delivery (services/run_recovery.py): the task last published for the run and when, and the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -51,9 +51,23 @@ class RunStartInput(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "array", "items": {"type": "number", "nullable": True}},
+    }
+)
+class HistoryField(serializers.JSONField):
+    pass
+
+
 class RunOutput(serializers.ModelSerializer[GenerationRun]):
     created_by = serializers.CharField(source="created_by.username", default=None)
     finished = serializers.BooleanField()
+    history = HistoryField(
+        help_text="The best cost over time: [elapsed seconds, best cost, bound or null] at each "
+        "improvement, oldest first (the whole curve, during the run and after it)."
+    )
 
     class Meta:
         model = GenerationRun
@@ -71,6 +85,7 @@ class RunOutput(serializers.ModelSerializer[GenerationRun]):
             "best_cost",
             "bound",
             "elapsed",
+            "history",
             "attempts",
             "cancel_requested",
             "error_code",

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL = 1.0  # seconds between progress writes of a running generation
 CANCEL_POLL_INTERVAL = 0.5  # seconds between reads of the cancel flag
+HISTORY_POINTS = 200  # most points kept of a run's best cost over time
 Status = GenerationRun.Status
 
 
@@ -81,7 +82,9 @@ def run_execute(*, run_id: int, delivery: str | None = None) -> str:
     finally:
         monitor.stop_event.set()
         monitor.join()
-    return _run_store_result(run, result, pins=pins)
+    with monitor.lock:  # the whole curve, stored with the result
+        history = list(monitor.history)
+    return _run_store_result(run, result, pins=pins, history=history)
 
 
 def _run_claim(run_id: int, owner: str) -> GenerationRun | None:
@@ -100,6 +103,7 @@ def _run_claim(run_id: int, owner: str) -> GenerationRun | None:
         updated_at=now,
         attempts=F("attempts") + 1,
         owner=owner,
+        history=[],
     )
     if not claimed:
         stale = now - timedelta(seconds=settings.SCHEDULING_RUN_STALE_SECONDS)
@@ -112,6 +116,7 @@ def _run_claim(run_id: int, owner: str) -> GenerationRun | None:
             phase="",
             best_cost=None,
             bound=None,
+            history=[],
         )
         if claimed:
             logger.warning("generation run %s: heartbeat is stale, restarting it", run_id)
@@ -160,9 +165,21 @@ class _Monitor(threading.Thread):
         self.progress: Any = None
         self.written: object | None = None
         self.last_write = 0.0
+        self.history: list[list[float | int | None]] = []
+        self.lock = threading.Lock()  # the solver's threads add to the history, this one reads
+        self.improvements = 0
+        self.improvements_written = 0
 
     def on_progress(self, progress: Any) -> None:
         self.progress = progress
+        p = progress
+        with self.lock:  # an improvement of the best cost joins the history
+            if p.best_cost is None or (self.history and self.history[-1][1] == p.best_cost):
+                return
+            self.history.append([round(p.elapsed, 2), p.best_cost, p.bound])
+            if len(self.history) > HISTORY_POINTS:  # thin the middle, keep the first and last
+                self.history = [*self.history[:-1:2], self.history[-1]]
+            self.improvements += 1
 
     def should_stop(self) -> bool:
         return self.cancelled.is_set()
@@ -196,17 +213,28 @@ class _Monitor(threading.Thread):
         if p is not None and p is not self.written:
             self.written = p
             fields.update(phase=p.phase, elapsed=p.elapsed, best_cost=p.best_cost, bound=p.bound)
+        with self.lock:
+            if self.improvements != self.improvements_written:
+                self.improvements_written = self.improvements
+                fields["history"] = list(self.history)
         GenerationRun.objects.filter(
             pk=self.run_id, status=Status.RUNNING, owner=self.owner
         ).update(**fields)
 
 
 @transaction.atomic
-def _run_store_result(run: GenerationRun, result: Any, *, pins: list[Lecture]) -> str:
+def _run_store_result(
+    run: GenerationRun, result: Any, *, pins: list[Lecture], history: list[list[Any]]
+) -> str:
     current = GenerationRun.objects.select_for_update().filter(pk=run.pk).first()
     if current is None or current.status != Status.RUNNING or current.owner != run.owner:
         return "skipped"  # deleted, finished, handed back or taken over meanwhile
-    progress = {"elapsed": round(result.elapsed, 3), "bound": result.bound, "phase": "done"}
+    progress = {
+        "elapsed": round(result.elapsed, 3),
+        "bound": result.bound,
+        "phase": "done",
+        "history": history,
+    }
     if not result.assignments:
         if current.cancel_requested:
             _run_finish(run, status=Status.CANCELLED, **progress)

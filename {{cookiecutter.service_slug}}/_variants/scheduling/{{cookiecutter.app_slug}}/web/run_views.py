@@ -66,6 +66,7 @@ def _run_state(run: GenerationRun) -> dict[str, Any]:
         "best_cost": run.best_cost,
         "bound": run.bound,
         "elapsed": round(run.elapsed or 0.0, 1),
+        "history": run.history,
         "time_limit": run.time_limit,
         "cancel_requested": run.cancel_requested,
         "error_message": run.error_message,

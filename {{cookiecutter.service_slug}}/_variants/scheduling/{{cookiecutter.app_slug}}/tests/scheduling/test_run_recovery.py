@@ -109,7 +109,7 @@ def test_the_delivery_that_lost_its_run_writes_nothing(toy, published):
     runs_hand_back(run_ids=[old.pk])
     new = _run_claim(old.pk, "new-delivery")
     assert new is not None and new.owner == "new-delivery"
-    assert _run_store_result(old, object(), pins=[]) == "skipped"
+    assert _run_store_result(old, object(), pins=[], history=[]) == "skipped"
     assert GenerationRun.objects.get(pk=old.pk).status == Status.RUNNING
     assert run_execute(run_id=old.pk) == "skipped"  # a third delivery finds it owned and alive
 

@@ -150,6 +150,11 @@ def test_run_executes_and_stores_a_verified_revision(scheduler_client, toy, eage
     assert run.best_cost == revision.total_cost
     body = scheduler_client.get(f"/api/v1/runs/{run.pk}/").json()
     assert body["result_revision"] == revision.pk
+    # The whole best-cost curve stays with the run: [elapsed, best cost, bound] per improvement.
+    history = body["history"]
+    assert history and history == run.history
+    assert [p[0] for p in history] == sorted(p[0] for p in history)
+    assert [p[1] for p in history] == sorted((p[1] for p in history), reverse=True)
     # Executing the same run again (a duplicate delivery) changes nothing.
     assert run_execute(run_id=run.pk) == "skipped"
     assert Revision.objects.count() == 1
@@ -245,3 +250,19 @@ def test_cancel_during_the_solve_stops_it(toy, monkeypatch):
     assert seen["seconds"] < 5
     run.refresh_from_db()
     assert run.status == "cancelled" and run.finished_at is not None
+
+
+def test_the_history_keeps_each_improvement_and_stays_bounded():
+    from types import SimpleNamespace
+
+    from ...services.run_execution import HISTORY_POINTS, _Monitor
+
+    monitor = _Monitor(run_id=0, owner="test")
+    for step in range(3 * HISTORY_POINTS):
+        cost = 10 * HISTORY_POINTS - step
+        for _ in range(2):  # the same best cost again adds nothing
+            monitor.on_progress(SimpleNamespace(elapsed=step / 10, best_cost=cost, bound=3))
+    assert monitor.history[0] == [0.0, 10 * HISTORY_POINTS, 3]
+    assert monitor.history[-1][1] == 7 * HISTORY_POINTS + 1
+    assert len(monitor.history) <= HISTORY_POINTS
+    assert monitor.improvements == 3 * HISTORY_POINTS

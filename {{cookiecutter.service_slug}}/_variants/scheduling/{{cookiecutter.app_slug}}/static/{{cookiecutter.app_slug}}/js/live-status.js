@@ -4,7 +4,8 @@
  *
  * Inside the element: [data-field=NAME] shows field NAME; [data-href-field=NAME] takes it as
  * its link; [data-value-field=NAME] takes it as its value (a <progress>); [data-show-if=NAME] is shown once NAME is set; [data-hide-when-finished] hides at
- * the end; an svg[data-chart] plots data-chart-y against data-chart-x as the values arrive.
+ * the end; an svg[data-chart] plots data-chart-y against data-chart-x as the values arrive,
+ * after the points of the answer's `history` ([x, y, ...] each): the whole curve, whenever opened.
  */
 (function () {
   "use strict";
@@ -20,6 +21,10 @@
     this.box = { left: 40, right: 470, top: 10, bottom: 130 };
     this.now = 0;
   }
+  Chart.prototype.load = function (history) {
+    this.points = history.map(function (h) { return [Number(h[0]), Number(h[1])]; });
+    this.points.forEach(function (p) { this.now = Math.max(this.now, p[0]); }, this);
+  };
   Chart.prototype.add = function (data) {
     var x = Number(data[this.xKey]), y = data[this.yKey];
     if (isNaN(x)) { return; }
@@ -80,7 +85,10 @@
       root.querySelectorAll("[data-show-if]").forEach(function (el) {
         el.hidden = !data[el.getAttribute("data-show-if")];
       });
-      if (chart) { chart.add(data); }
+      if (chart) {
+        if (Array.isArray(data.history)) { chart.load(data.history); }
+        chart.add(data);
+      }
       if (announce && data.status !== lastStatus) { announce.textContent = "Status: " + data.status; }
       lastStatus = data.status;
       if (data.finished) {
