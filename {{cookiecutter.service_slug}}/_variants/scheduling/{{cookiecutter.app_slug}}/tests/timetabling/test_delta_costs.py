@@ -14,13 +14,13 @@ import pytest
 from ...timetabling.demo import demo_instance_path
 from ...timetabling.formats import read_problem
 from ...timetabling.formulations import FORMULATIONS, OPTIMISED
-from ...timetabling.generator import solve
 from ...timetabling.generator.annealing import anneal
 from ...timetabling.generator.annealing_reference import Annealer
 from ...timetabling.generator.indexed_problem import IndexedProblem, State
 from ...timetabling.generator.objective import evaluate
 from ...timetabling.model import Problem
 from ...timetabling.verifier import verify
+from .solving import solve_constructed
 
 FORMULATION_NAMES = ["UD1", "UD2", "UD3", "UD4", "UD5"]
 
@@ -37,14 +37,8 @@ def starts(problem: Problem) -> dict[str, State]:
 
 
 def _constructed(problem: Problem, name: str) -> State:
-    """The timetable the construction ends with, before any search: a slow machine only waits
-    longer."""
-    phases: list[str] = []
-    res = solve(
-        problem, formulation=name, time_limit=10.0, workers=1, seed=3,
-        on_progress=lambda progress: phases.append(progress.phase),
-        should_stop=lambda: "search" in phases,
-    )  # fmt: skip
+    """The first timetable of the construction, before any search."""
+    res = solve_constructed(problem, formulation=name, seed=3)
     assert res.assignments, res.status
     return IndexedProblem(problem, name).from_assignments(res.assignments)
 
