@@ -1,11 +1,10 @@
 """Solves for the generator's tests: one solver thread unless a test asks for more (the suite
-already runs one test process per core), and solves that stop at a point of the search rather
-than at a time limit, so that a busy machine makes them slower, never emptier."""
+already runs one test process per core), and solves that stop a given time after the search
+starts rather than at a time limit, so that a busy machine makes them slower, never emptier."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from ...timetabling.generator import Progress, SolveResult
@@ -19,8 +18,8 @@ def solve(problem: Problem, **options: Any) -> SolveResult:
 
 
 def solve_constructed(problem: Problem, **options: Any) -> SolveResult:
-    """The first timetable the construction finds (its rooms assigned), before any search."""
-    return _solve_until(problem, lambda report: report.best_cost is not None, 0.0, **options)
+    """The timetable the construction hands to the search (see `solve_searching`)."""
+    return solve_searching(problem, 0.0, **options)
 
 
 def solve_searching(
@@ -28,24 +27,12 @@ def solve_searching(
 ) -> SolveResult:
     """`seconds` of search after the construction, which polishes for about a second (8 % of
     the 10 s limit); `progress` collects what the solve reports."""
-    return _solve_until(
-        problem, lambda report: report.phase == "search", seconds, progress, **options
-    )
-
-
-def _solve_until(
-    problem: Problem,
-    reached: Callable[[Progress], bool],
-    seconds: float,
-    progress: list[Progress] | None = None,
-    **options: Any,
-) -> SolveResult:
     started: list[float] = []
 
     def seen(report: Progress) -> None:
         if progress is not None:
             progress.append(report)
-        if not started and reached(report):
+        if not started and report.phase == "search":
             started.append(time.monotonic())
 
     def stop() -> bool:

@@ -2,12 +2,15 @@
 
 Each builder adds the variables it needs to the model and returns its weighted terms; every
 variable is named after its rule and entities (`room_used[c0042,rB]`, `works[c0042,d2]`,
-`min_days_missing[c0042]`, `isolated[q012,d2,p3]`, `capacity_excess[d2,p3,>40]`), so a
-solution can be explained term by term.
+`min_days_missing[c0042]`, `isolated[q012,d2,p3]`, `window[q012,d2,p3]`,
+`load_outside[q012,d2]`, `capacity_excess[d2,p3,>40]`), so a solution can be explained term by
+term. Double lectures and travel distance depend on rooms across periods and are left to the
+annealer, whose moves price them exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -21,6 +24,7 @@ LectureVars = dict[tuple[int, int], cp_model.IntVar]  # (course, period) -> lect
 RoomVars = dict[tuple[int, int, int], cp_model.IntVar]  # (course, period, room) -> held there
 FreeCourses = dict[int, "FreeCourse"]
 Terms = list[cp_model.LinearExprT]  # weighted penalties, summed into the objective
+Held = Sequence[cp_model.LinearExpr | int]  # per period of a day: a curriculum's lectures there
 
 
 def room_cost_terms(comp: IndexedProblem, u: RoomVars) -> Terms:
@@ -105,6 +109,73 @@ def isolated_terms(
             m.add(iso >= occ - sum(v for s in nbrs for v in var[s]))
             terms.append(comp.w_iso * (const[t] or 1) * iso)
     return terms
+
+
+def curriculum_day_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, x: LectureVars, free: FreeCourses, fixed: State
+) -> Terms:
+    """Windows (empty periods between a curriculum's first and last lecture of a day) and
+    student load (lectures of a day outside the daily minimum and maximum, on days with any) of
+    the curricula of the free courses, on the days where a free lecture may go."""
+    if not (comp.w_win or comp.w_load):
+        return []
+    terms: Terms = []
+    P = comp.P
+    for q in sorted({q for c in free for q in comp.course_curricula[c]}):
+        const, var = _curriculum_occupation(comp, q, x, free, fixed)
+        for d in range(comp.D):
+            day = range(d * P, (d + 1) * P)
+            if not any(var[t] for t in day):
+                continue  # constant, not part of the sub-objective
+            held = [const[t] + sum(var[t]) for t in day]  # 0 or 1: curricula never clash
+            name = f"{comp.curriculum_ids[q]},d{d}"
+            if comp.w_win:
+                terms += [comp.w_win * w for w in _windows(m, held, name)]
+            if comp.w_load:
+                terms.append(comp.w_load * _load_outside(m, comp, held, var, day, name))
+    return terms
+
+
+def _windows(m: cp_model.CpModel, held: Held, name: str) -> list[cp_model.IntVar]:
+    """One variable per period that is 1 when it is empty between two held periods (the
+    minimisation keeps `before` and `after` at their lower bounds: whether any period before,
+    or after, is held)."""
+    P = len(held)
+    before = [m.new_bool_var(f"held_before[{name},p{p}]") for p in range(P)]
+    after = [m.new_bool_var(f"held_after[{name},p{p}]") for p in range(P)]
+    for p in range(1, P):
+        m.add(before[p] >= before[p - 1])
+        m.add(before[p] >= held[p - 1])
+        m.add(after[P - 1 - p] >= after[P - p])
+        m.add(after[P - 1 - p] >= held[P - p])
+    gaps = []
+    for p in range(1, P - 1):
+        gap = m.new_bool_var(f"window[{name},p{p}]")
+        m.add(gap >= before[p] + after[p] - 1 - held[p])
+        gaps.append(gap)
+    return gaps
+
+
+def _load_outside(
+    m: cp_model.CpModel,
+    comp: IndexedProblem,
+    held: Held,
+    var: list[list[cp_model.IntVar]],
+    day: range,
+    name: str,
+) -> cp_model.IntVar:
+    """Lectures of the day below the minimum (when there is any) or above the maximum."""
+    P = len(held)
+    count = sum(held)
+    busy = m.new_bool_var(f"day_held[{name}]")
+    for t in day:
+        for v in var[t]:
+            m.add(busy >= v)
+    outside = m.new_int_var(0, max(comp.min_daily, P), f"load_outside[{name}]")
+    m.add(outside >= comp.min_daily * busy - count)
+    if comp.max_daily:
+        m.add(outside >= count - comp.max_daily)
+    return outside
 
 
 def _curriculum_occupation(

@@ -2,7 +2,8 @@
 
 It places every lecture in a period under the hard constraints (rooms only as "at most |rooms|
 lectures per period", and as many for the courses confined to a set of rooms) with the
-minimum-working-days and isolated-lecture terms and a capacity lower bound. As a relaxation of
+minimum-working-days, isolated-lecture, windows and student-load terms and a capacity lower
+bound. As a relaxation of
 the full problem, its proven bound is a lower bound of the cost.
 """
 
@@ -111,6 +112,7 @@ def _minimise(
     empty: State = [[] for _ in range(comp.C)]
     terms = penalties.min_days_terms(m, comp, x, free, empty)
     terms += penalties.isolated_terms(m, comp, x, free, empty)
+    terms += penalties.curriculum_day_terms(m, comp, x, free, empty)
     terms += penalties.capacity_relaxation_terms(m, comp, x)
     if base and min_change_weight:
         for c, t in {(c, t) for c, t, _ in base}:
