@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+ANSWERS ?=
 
 .PHONY: help demo test test-quick lint lock clean
 
@@ -16,8 +17,8 @@ $(BIN)/.installed: requirements-dev.txt
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 
-demo: $(BIN)/.installed  ## render the Scheduler Service and serve it on 127.0.0.1:$(PORT), no services needed
-	$(BIN)/python scripts/demo.py --port $(PORT)
+demo: $(BIN)/.installed  ## render the Scheduler Service with a demo account and sample data, serve it on 127.0.0.1:$(PORT), no services needed
+	$(BIN)/python scripts/demo.py --port $(PORT) $(addprefix --answer ,$(ANSWERS))
 
 test: $(BIN)/.installed  ## the whole suite: renders, hooks, generated suites on SQLite and MariaDB + Redis, browser
 	scripts/system-packages.sh test

@@ -1,8 +1,10 @@
 import sys
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -15,7 +17,8 @@ API_PREFIX = "/api/"
 @never_cache
 def hello(request: HttpRequest) -> HttpResponse:
     """The ALF "Hello, World" page: every visit adds one to a number kept in the database."""
-    return render(request, "core/hello.html", {"count": counter_increment()})
+    links = [(text, reverse(name)) for text, name in settings.SERVICE_HOME_LINKS]
+    return render(request, "core/hello.html", {"count": counter_increment(), "links": links})
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

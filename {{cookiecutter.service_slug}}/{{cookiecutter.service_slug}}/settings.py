@@ -338,4 +338,7 @@ if SENTRY_DSN:
 
 # --- The application ------------------------------------------------------------------------
 # Its own settings live with its code and are read from the environment the same way.
+# SERVICE_HOME_LINKS: the application's pages the Hello page links to, [(text, URL name), ...]
+# (the base plumbing names no application: the application's settings fill it in).
+SERVICE_HOME_LINKS: list[tuple[str, str]] = []
 from {{ cookiecutter.app_slug }}.settings import *  # noqa: E402, F403

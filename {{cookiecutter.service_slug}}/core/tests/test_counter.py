@@ -42,3 +42,16 @@ def test_concurrent_increments_lose_nothing():
         values = list(pool.map(visit, range(64)))
     assert sorted(values) == list(range(1, 65))  # every visit saw its own, distinct number
     assert counter_value(name="concurrent") == 64
+
+
+@pytest.mark.django_db
+def test_the_page_links_to_the_application(client, settings):
+    """The application names its pages in SERVICE_HOME_LINKS; the base imports nothing of it."""
+    from django.urls import reverse
+
+    assert settings.SERVICE_HOME_LINKS  # each application variant fills it in
+    html = client.get("/").content.decode()
+    for text, name in settings.SERVICE_HOME_LINKS:
+        assert f'<a class="button" href="{reverse(name)}">{text}</a>' in html
+    settings.SERVICE_HOME_LINKS = []
+    assert 'class="button"' not in client.get("/").content.decode()

@@ -9,3 +9,6 @@ that environments and tests can override. Add the application's own, prefixed wi
 import environ
 
 env = environ.Env()
+
+# The Hello page's link to the application (the project's SERVICE_HOME_LINKS).
+SERVICE_HOME_LINKS = [("Open the notes", "{{ cookiecutter.app_slug }}:note-list")]

@@ -8,6 +8,8 @@ import environ
 
 env = environ.Env()
 
+# The Hello page's link to the application (the project's SERVICE_HOME_LINKS).
+SERVICE_HOME_LINKS = [("Open the scheduler", "{{ cookiecutter.app_slug }}:problem-list")]
 SCHEDULING_MAX_UPLOAD_BYTES = env.int("SCHEDULING_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
 SCHEDULING_MAX_TIME_LIMIT = env.int("SCHEDULING_MAX_TIME_LIMIT", default=3000)  # seconds
 SCHEDULING_SOLVER_WORKERS = env.int("SCHEDULING_SOLVER_WORKERS", default=2)  # CP-SAT threads

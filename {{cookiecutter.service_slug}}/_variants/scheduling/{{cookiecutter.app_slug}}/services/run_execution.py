@@ -165,6 +165,7 @@ class _Monitor(threading.Thread):
         self.progress: Any = None
         self.written: object | None = None
         self.last_write = 0.0
+        self.started = time.monotonic()
         self.history: list[list[float | int | None]] = []
         self.lock = threading.Lock()  # the solver's threads add to the history, this one reads
         self.improvements = 0
@@ -209,10 +210,13 @@ class _Monitor(threading.Thread):
 
     def write(self) -> None:
         p = self.progress
-        fields: dict[str, Any] = {"updated_at": timezone.now()}  # the heartbeat
+        # The heartbeat, and the time used: it moves on between the solver's reports too.
+        elapsed = round(time.monotonic() - self.started, 1)
+        fields: dict[str, Any] = {"updated_at": timezone.now(), "elapsed": elapsed}
         if p is not None and p is not self.written:
             self.written = p
-            fields.update(phase=p.phase, elapsed=p.elapsed, best_cost=p.best_cost, bound=p.bound)
+            fields.update(phase=p.phase, best_cost=p.best_cost, bound=p.bound)
+            fields["elapsed"] = max(elapsed, p.elapsed)
         with self.lock:
             if self.improvements != self.improvements_written:
                 self.improvements_written = self.improvements

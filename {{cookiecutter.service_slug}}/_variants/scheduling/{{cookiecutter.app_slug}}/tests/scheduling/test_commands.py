@@ -1,10 +1,11 @@
-"""Management commands: import_problem, generate, export_revision."""
+"""Management commands: import_problem, generate, export_revision, demo."""
 
 from io import StringIO
 
 import icalendar
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from ...models import Problem, Revision
 from ...timetabling.demo import demo_instance_path
@@ -64,3 +65,29 @@ def test_generate_with_bad_parameters(tmp_path):
         run("generate", str(problem.pk), "--time-limit", "0")
     with pytest.raises(CommandError, match="formulation"):
         run("generate", str(problem.pk), "--formulation", "XX")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_signs_in_and_shows_a_generated_timetable_and_is_safe_to_run_again(
+    client, monkeypatch
+):
+    from ...management.commands.demo import PROBLEM, PROBLEMS
+    from ...services import demo
+
+    monkeypatch.setattr(demo, "SAMPLES", demo.SAMPLES[:1])  # the toy: comp01 in the template's
+    first = run("demo", "--url", "http://example.test:8000/")
+    password = first.split("password: ")[1].split()[0]
+    assert f"Scheduler: http://example.test:8000{reverse(PROBLEMS)}" in first
+    problem = Problem.objects.get(name="Toy term (demo)")
+    assert Revision.objects.filter(problem=problem, origin="generated").count() == 1
+    again = run("demo", "--password", "pw-chosen-for-the-demo")
+    assert Problem.objects.count() == 1 and Revision.objects.count() == 1  # nothing twice
+    assert "password: pw-chosen-for-the-demo" in again and password not in again
+    account = problem.created_by
+    assert account.get_username() == "demo" and account.check_password("pw-chosen-for-the-demo")
+    client.force_login(account)
+    page = client.get(reverse(PROBLEM, args=[problem.pk]))
+    assert page.status_code == 200 and b"Toy term (demo)" in page.content
+    from ...permissions import user_is_scheduler
+
+    assert user_is_scheduler(account)
