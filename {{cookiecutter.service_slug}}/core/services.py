@@ -3,6 +3,7 @@
 import socket
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +13,7 @@ from knox.settings import knox_settings
 from .exceptions import ConflictError, NotFoundError
 from .models import Counter, Heartbeat
 from .request_context import current_request_id
+from .token_auth import token_cache_key
 
 
 def counter_increment(*, name: str = "hello") -> int:
@@ -64,9 +66,13 @@ def api_token_create(*, user: User) -> tuple[AuthToken, str]:
 
 def api_token_revoke(*, user: User, token_key: str) -> None:
     """Revoke one of `user`'s own tokens, named by its key (the token's first characters)."""
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    tokens = AuthToken.objects.filter(user=user, token_key=token_key)
+    digests = list(tokens.values_list("digest", flat=True))
+    deleted, _ = tokens.delete()
     if not deleted:
         raise NotFoundError(f"You have no API token {token_key!r}.")
+    # Refused from the next request on, not once the cached record expires (core/token_auth.py).
+    cache.delete_many([token_cache_key(digest) for digest in digests])
 
 
 def smoke_user_ensure(*, username: str, password: str) -> User:

@@ -260,7 +260,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token` (not a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "core.token_auth.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -283,6 +283,9 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": env.int("API_TOKENS_PER_USER", default=10),
     "AUTO_REFRESH": False,
 }
+# Seconds a token's record is kept in the cache (core/token_auth.py): a token deleted other than
+# through the API, or a user made inactive, is still accepted that long. 0: no cache.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SERVICE_NAME} API",
     "DESCRIPTION": SERVICE_DESCRIPTION,

@@ -132,3 +132,45 @@ def test_a_plain_text_drf_token_of_an_older_service_keeps_working(user):
     migrated = AuthToken.objects.get(user=user)
     assert migrated.digest != legacy_key
     assert migrated.expiry > timezone.now() + timedelta(days=1)
+
+
+def cached_record_key(token: str) -> str:
+    from knox.crypto import hash_token
+
+    from core.token_auth import token_cache_key
+
+    return token_cache_key(hash_token(token))
+
+
+def test_a_token_is_read_from_the_cache_for_a_bounded_time(user):
+    from django.core.cache import cache
+
+    token = create_with_password().json()["token"]
+    client = bearer(token)
+    assert client.get(TOKENS).status_code == 200  # looked up in the database, then cached
+    AuthToken.objects.filter(user=user).delete()  # not through the API: the cache still has it
+    assert client.get(TOKENS).status_code == 200  # ...for at most API_TOKEN_CACHE_SECONDS
+    cache.delete(cached_record_key(token))  # what the cache's timeout does
+    assert client.get(TOKENS).status_code == 401
+
+
+def test_a_cached_token_that_expires_is_refused_at_once(user):
+    from django.core.cache import cache
+
+    token = create_with_password().json()["token"]
+    assert bearer(token).get(TOKENS).status_code == 200
+    past = timezone.now() - timedelta(seconds=1)  # time passes for the record and its copy
+    AuthToken.objects.filter(user=user).update(expiry=past)
+    record = cache.get(cached_record_key(token))
+    record.expiry = past
+    cache.set(cached_record_key(token), record)
+    assert bearer(token).get(TOKENS).status_code == 401
+    assert not AuthToken.objects.exists()  # and knox removed it
+
+
+def test_with_no_token_cache_every_request_reads_the_database(user, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    token = create_with_password().json()["token"]
+    assert bearer(token).get(TOKENS).status_code == 200
+    AuthToken.objects.filter(user=user).delete()
+    assert bearer(token).get(TOKENS).status_code == 401

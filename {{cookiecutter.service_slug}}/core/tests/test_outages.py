@@ -55,6 +55,8 @@ def test_a_reachable_cache_behaves_like_djangos_redis_cache():
     assert cache.incr("fail-soft-count") == 1
     assert cache.delete("fail-soft") is True
     assert cache.reachable is True
+    # One redis-py client per connection pool, not a new one per operation.
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
 
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around the lost connection

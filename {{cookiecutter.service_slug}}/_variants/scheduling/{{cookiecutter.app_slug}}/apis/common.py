@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse
-from knox.auth import TokenAuthentication
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -18,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core.exceptions import NotFoundError
+from core.token_auth import CachedTokenAuthentication
 
 from ..errors import too_large
 from ..exports import Export
@@ -30,8 +30,9 @@ T = TypeVar("T")
 
 
 class SchedulingApi(APIView):
-    # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # Token first (its record cached, core/token_auth.py): an anonymous request gets 401 with
+    # `WWW-Authenticate: Token`.
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsSchedulerOrReadOnly]
     read_only_post = False  # True: POST computes without writing (open to every reader)
 
