@@ -27,7 +27,9 @@ LEFT_OUT = shutil.ignore_patterns(
     ".git", ".venv", ".cache", "build", "artifacts", "__pycache__", "*.pyc", ".ruff_cache"
 )
 # The line of the README that both the service and the template change in N+1.
-SHARED_LINE = "make run       # migrates SQLite and serves http://127.0.0.1:8000/"
+SHARED_LINE = (
+    "make run       # migrates SQLite, serves http://127.0.0.1:8000/ with a Celery worker and beat"
+)
 
 
 def git(cwd: Path, *args: str) -> str:
