@@ -5,7 +5,8 @@
 2. Reading a revision under load: upload comp07, generate a timetable (434 lectures), then GET
    /api/v1/revisions/<id>/ from a pool of threads, each with its own keep-alive connection, for a
    fixed number of requests; prints p50/p90/p99 latency and throughput (plain GETs, and GETs with
-   If-None-Match answered 304).
+   If-None-Match answered 304), and each as a share of `/healthz` measured the same way in the
+   same run (this machine's speed varies: the ratio is the figure to compare).
 
 Usage (a user of the "scheduler" group and its token; a worker must run unless tasks are eager):
 
@@ -122,7 +123,8 @@ def upload_to_verified(url: str, token: str, time_limit: int, label: str) -> Non
 
 def load(
     url: str, token: str, path: str, *, requests: int, concurrency: int, etag: str = ""
-) -> None:
+) -> float:
+    """GET `path` `requests` times over `concurrency` connections; prints and returns req/s."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -158,6 +160,7 @@ def load(
         f"{len(latencies) / wall:.0f} req/s, p50 {q[49] * 1000:.1f} ms, p90 {q[89] * 1000:.1f} ms, "
         f"p99 {q[98] * 1000:.1f} ms, errors {len(errors)}"
     )
+    return len(latencies) / wall
 
 
 def main() -> None:
@@ -180,11 +183,12 @@ def main() -> None:
     lectures = len(json.loads(body)["assignments"])
     print(f"comp07 revision {revision_id}: {lectures} lectures, {len(body)} bytes of JSON")
     load(args.url, args.token, path, requests=200, concurrency=args.concurrency)  # warm up
-    load(args.url, args.token, path, requests=args.requests, concurrency=args.concurrency)
+    n, c = args.requests, args.concurrency
+    bare = load(args.url, args.token, "/healthz", requests=n, concurrency=c)
+    read = load(args.url, args.token, path, requests=n, concurrency=c)
     etag = {k.lower(): v for k, v in headers.items()}["etag"]
-    load(
-        args.url, args.token, path, requests=args.requests, concurrency=args.concurrency, etag=etag
-    )
+    cached = load(args.url, args.token, path, requests=n, concurrency=c, etag=etag)
+    print(f"revision read / healthz: {read / bare:.0%}; 304 / healthz: {cached / bare:.0%}")
 
 
 if __name__ == "__main__":
