@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_formulations.py --against REV [--revision HEAD]
         [--formulations UD1,UD3,UD4,UD5] [--time-limit 30] [--seed 1]
-        [--instances ../shared/data/ctt/ectt]
+        [--instances ../shared/data/ctt/ectt] [--pattern 'comp*.ectt']
 
 Renders the template at git revisions REV (before) and --revision (after, HEAD unless given:
 committed code only), compiles both kernels, then for
@@ -42,7 +42,7 @@ def prepared(project: Path) -> Path:
 def start_bench(
     project: Path, python: Path, formulation: str, args: argparse.Namespace, out: Path
 ) -> subprocess.Popen[bytes]:
-    instances = sorted(str(p) for p in Path(args.instances).glob("*.ectt"))
+    instances = sorted(str(p) for p in Path(args.instances).glob(args.pattern))
     command = [
         str(python), "-m", "scheduler.timetabling", "bench", "--formulation", formulation,
         "--time-limit", str(args.time_limit), "--seed", str(args.seed), "--workers", "1",
@@ -80,10 +80,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--instances", default=str(DEFAULT_INSTANCES))
+    parser.add_argument("--pattern", default="comp*.ectt", help="instance files to run")
     parser.add_argument("--output", default=None, help="folder for the CSVs (default: a temp one)")
     args = parser.parse_args()
-    if not any(Path(args.instances).glob("*.ectt")):
-        sys.exit(f"error: no .ectt instances in {args.instances}")
+    if not any(Path(args.instances).glob(args.pattern)):
+        sys.exit(f"error: no instances {args.pattern} in {args.instances}")
     work = Path(args.output or tempfile.mkdtemp(prefix="bench-formulations-"))
     work.mkdir(parents=True, exist_ok=True)
     versions = {

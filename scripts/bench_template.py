@@ -1,6 +1,7 @@
 """Benchmark the template: render time, and the generated suite's time on SQLite and MariaDB.
 
     .venv/bin/python scripts/bench_template.py [--renders 10] [--skip-suites] [--against REV]
+        [--revision REV]
 
 Prints one line per figure. Needs MariaDB and Redis on 127.0.0.1 for the MariaDB figure. With
 `--against REV` the default render of the template at git revision REV is timed in the same run,
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cookiecutter.main import cookiecutter
 
-from tests.bakery import TEMPLATE, bake, project_python, run, service_env
+from tests.bakery import TEMPLATE, bake, installed_python, run, service_env
 
 
 def timed(label: str, fn: Callable[[], None]) -> float:
@@ -60,7 +61,8 @@ def suites(project: Path) -> list[tuple[str, dict[str, str], list[str]]]:
 
 
 def run_suite(project: Path, label: str, env: dict[str, str], marker: list[str]) -> float:
-    python = project_python(project)
+    """The suite as `make test` runs it after `make install` (caches warmed, not timed)."""
+    python = installed_python(project)
 
     def suite() -> None:
         result = run(
@@ -79,6 +81,9 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=10)
     parser.add_argument("--skip-suites", action="store_true")
     parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
+    parser.add_argument(
+        "--revision", metavar="REV", help="time the suites of this revision, not the working tree"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,6 +98,8 @@ def main() -> None:
         )
         if args.skip_suites:
             return
+        if args.revision:
+            project = bake_revision(args.revision, Path(tmp) / "measured")
         baseline = bake_revision(args.against, Path(tmp) / "baseline") if args.against else None
         for (label, env, marker), old in zip(
             suites(project), suites(baseline) if baseline else [None, None], strict=True

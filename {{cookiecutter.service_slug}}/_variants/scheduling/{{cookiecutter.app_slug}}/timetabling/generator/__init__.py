@@ -10,9 +10,9 @@ Entry points::
 Parameters of `solve` (all keyword-only after `problem`):
 
 * ``formulation``: "UD1".."UD5" or "ITC". Hard constraints are always enforced (UD4 also makes
-  unsuitable rooms hard). The objective is the formulation's terms that the catalogue
-  (`formulations.OPTIMISED`) marks as optimised; UD1 and UD2 are modelled completely.
-  Whatever the formulation, ``SolveResult.cost`` is the verifier's ``total_cost``.
+  unsuitable rooms hard). The objective is every soft term of the formulation (the catalogue's
+  `formulations.OPTIMISED`). Whatever the formulation, ``SolveResult.cost`` is the verifier's
+  ``total_cost``.
 * ``time_limit``: wall-clock seconds for the whole call (checks, construction and search).
 * ``workers``: CP-SAT worker threads and annealing chains. ``seed``: seeds CP-SAT, the chains
   and the neighbourhood choice (runs are still time-dependent, hence not bit-for-bit
@@ -34,8 +34,8 @@ Parameters of `solve` (all keyword-only after `problem`):
 The modules are the search's strategies, each over one `context.SearchContext`:
 `indexed_problem` (the problem as integers), `objective` (the cost of a timetable),
 `penalties`, `period_model` and `sub_model` (the CP-SAT models), `construction`, `rooms`,
-`repair`, `annealing` (with `annealing_kernel`, compiled, and `annealing_reference`, its
-Python twin), `neighbourhoods` and `lns`, `explain` (infeasibility), and `search`, which runs
+`repair`, `annealing` (with `annealing_kernel`, compiled, its day terms in `annealing_terms`,
+and `annealing_reference`, its Python twin), `neighbourhoods` and `lns`, `explain` (infeasibility), and `search`, which runs
 them in order. Nothing outside this package imports those modules (an import contract says
 so); everything public is here.
 """
