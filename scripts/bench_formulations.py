@@ -26,17 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench_template import bake_revision
-from tests.bakery import project_python
+from tests.bakery import installed_python
 
 DEFAULT_INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "ctt" / "ectt"
-
-
-def prepared(project: Path) -> Path:
-    """The render's Python, with its annealing kernel compiled outside the timed runs."""
-    python = project_python(project)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": f"{project.name}.environments.test"}
-    subprocess.run([python, "manage.py", "warm_up"], cwd=project, env=env, check=True)
-    return python
 
 
 def start_bench(
@@ -91,7 +83,7 @@ def main() -> None:
         "before": bake_revision(args.against, work / "before"),
         "after": bake_revision(args.revision, work / "after"),
     }
-    pythons = {name: prepared(project) for name, project in versions.items()}
+    pythons = {name: installed_python(project) for name, project in versions.items()}
     print(f"load average at start: {os.getloadavg()}", flush=True)
     for formulation in args.formulations.split(","):
         runs = {
