@@ -26,6 +26,7 @@ from .objective import BaseLectures
 SA_SHARE = 0.9  # share of the search time spent annealing (the rest: CP-SAT neighbourhoods)
 SA_T_START = 1.0  # annealing temperature at the start and the end of the schedule
 SA_T_END = 0.02
+SA_KEMPE_P = 0.0  # share of the compiled moves that are Kempe-chain swaps (`annealing_kempe`)
 CHUNK_SECONDS = 0.1  # kernel calls last about this long, between stop checks and progress
 FALLBACK_SLICE = 1.0  # seconds of Python annealing between checks whether the kernel is ready
 
@@ -50,6 +51,7 @@ def anneal_state(ctx: SearchContext, state: State, seconds: float) -> State:
         seconds=seconds,
         t_start=SA_T_START,
         t_end=SA_T_END,
+        kempe_p=SA_KEMPE_P,
         over=ctx.clock.over,
         on_improve=improved,
         target=None if ctx.W else ctx.bound,
@@ -75,11 +77,13 @@ def anneal(
     t_start: float,
     t_end: float,
     room_move_p: float = 0.15,
+    kempe_p: float = 0.0,
     over: Callable[[], bool] | None = None,
     on_improve: Callable[[int], None] | None = None,
     target: int | None = None,
 ) -> tuple[State, int, int]:
-    """Anneal for `seconds` (temperature t_start -> t_end): (best state, its cost, moves).
+    """Anneal for `seconds` (temperature t_start -> t_end): (best state, its cost, moves);
+    kempe_p: the share of Kempe-chain moves (compiled chains only).
 
     With the kernel compiled, `len(seeds)` chains run in parallel threads from `state`. Until
     it is (a cold start), the search runs `annealing_reference.Annealer` in short slices and
@@ -103,7 +107,7 @@ def anneal(
         if not ref.movable:
             break
         if kernel.is_ready():
-            control = _Control(room_move_p, over, on_improve, target)
+            control = _Control(room_move_p, kempe_p, over, on_improve, target)
             state_, cost, n = _anneal_compiled(comp, ref, base, W, seeds, schedule, control)
             return (state_, cost, moves + n) if cost <= best else (best_state, best, moves + n)
         piece = min(FALLBACK_SLICE, schedule.end - now)
@@ -125,6 +129,7 @@ class _Control(NamedTuple):
     """What steers compiled chains besides the temperature: see `anneal`."""
 
     room_move_p: float
+    kempe_p: float
     over: Callable[[], bool] | None
     on_improve: Callable[[int], None] | None
     target: int | None
@@ -170,7 +175,7 @@ class _Chains:
         self.chains = chains
         self.end = schedule.end
         self.temperature = schedule.temperature
-        self.room_move_p, self.over, self.on_improve, self.target = control
+        self.room_move_p, self.kempe_p, self.over, self.on_improve, self.target = control
         self.done = threading.Event()
         self.reported = self.best()
 
@@ -190,7 +195,8 @@ class _Chains:
             if now >= self.end or (main and self.should_end()):
                 break
             chunk = min(CHUNK_SECONDS, self.end - now)
-            chain.step(n, self.temperature(now), self.temperature(now + chunk), self.room_move_p)
+            temps = self.temperature(now), self.temperature(now + chunk)
+            chain.step(n, *temps, self.room_move_p, self.kempe_p)
             took = time.monotonic() - now
             n = max(1000, min(n * 4, int(n * chunk / max(took, 1e-6))))
             if main and self.on_improve is not None:

@@ -9,7 +9,9 @@ the test oracle for this one): a lecture moves to a random (period, room), or sw
 lecture there, only when neither course then clashes; the change in cost is computed from the
 few counters the move touches. Compiled, a move costs a few hundred nanoseconds instead of
 tens of microseconds, so a 300 s run tries 1.3 to 2.4 billion moves over two chains rather
-than a few million, which is what annealing needs on the larger instances.
+than a few million, which is what annealing needs on the larger instances. With probability
+`kempe_p` a move is a Kempe-chain swap between two periods instead (`annealing_kempe`, compiled
+only: its tests hold it to the verifier move by move).
 
 The kernel releases the GIL, so `workers` chains anneal in parallel threads from the same
 start with different seeds; the best chain wins.
@@ -24,8 +26,9 @@ import threading
 import numpy as np
 
 from ..model import Course, Curriculum, Problem, Room
+from .annealing_kempe import kempe_apply, kempe_undo
 from .annealing_reference import Annealer
-from .annealing_terms import day_terms, shares
+from .annealing_terms import course_cost, day_terms, iso_around, place, shares
 from .annealing_terms import entry_jit as _entry_jit
 from .annealing_terms import helper_jit as _helper_jit
 from .indexed_problem import IndexedProblem, State
@@ -40,10 +43,11 @@ from .objective import BaseLectures
 #     lecture of a course in a room, teacher of a course, the curricula of a course (CSR),
 #     minimum working days, mobility (0 pinned, 1 room only, 2 free), movable lectures,
 #     which (course, period, room) the base timetable holds, double-lecture courses, and the
-#     site of each room;
+#     site of each room, and whether two courses conflict (course x course, for Kempe chains);
 #   d, the sizes and weights: T, R, D, P, W (moved-lecture weight), w_days, w_iso, w_stab,
 #     w_win, w_load, w_dbl, w_trav, the daily minimum and maximum, and the number of sites
 #     (0 unless travel is scored). The day terms are in `annealing_terms`.
+# The Kempe-chain move works in a fourth, x, of scratch arrays (see `annealing_kempe`).
 
 
 @_entry_jit
@@ -52,95 +56,23 @@ def _seed(seed: int) -> None:
 
 
 @_helper_jit
-def _place(s, k, d, i, t, r, sign) -> None:
-    """Put lecture i at (t, r) (sign 1) or take it away from there (sign -1)."""
-    lc, lt, lr, occ, cat, qcnt, tcnt, cday, nday, croom, nroom, cpr, qsite = s
-    teacher_of, cq_ptr, cq_idx, site = k[3], k[4], k[5], k[11]
-    T, R, D, P, S = d[0], d[1], d[2], d[3], d[14]
-    c = lc[i]
-    if sign > 0:
-        lt[i] = t
-        lr[i] = r
-        occ[t * R + r] = i
-        cpr[c * T + t] = r
-    else:
-        occ[t * R + r] = -1
-        cpr[c * T + t] = -1
-    cat[c * T + t] += sign
-    for j in range(cq_ptr[c], cq_ptr[c + 1]):
-        qcnt[cq_idx[j] * T + t] += sign
-        if S:
-            qsite[(cq_idx[j] * T + t) * S + site[r]] += sign
-    tcnt[teacher_of[c] * T + t] += sign
-    j = c * D + t // P
-    if sign > 0:
-        nday[c] += cday[j] == 0
-        cday[j] += 1
-    else:
-        cday[j] -= 1
-        nday[c] -= cday[j] == 0
-    j = c * R + r
-    if sign > 0:
-        nroom[c] += croom[j] == 0
-        croom[j] += 1
-    else:
-        croom[j] -= 1
-        nroom[c] -= croom[j] == 0
-
-
-@_helper_jit
-def _iso(qcnt, q, u, T, P, w_iso) -> int:
-    """Cost of curriculum q's lectures at period u if no lecture of q is next to them."""
-    n = qcnt[q * T + u]
-    if n == 0:
-        return 0
-    p = u % P
-    if p > 0 and qcnt[q * T + u - 1]:
-        return 0
-    if p < P - 1 and qcnt[q * T + u + 1]:
-        return 0
-    return w_iso * n
-
-
-@_helper_jit
-def _iso_around(qcnt, q, ta, tb, T, P, w_iso) -> int:
-    """Isolated-lecture cost of curriculum q at and next to periods ta and tb."""
-    total = 0
-    for u in range(ta - 1, ta + 2):
-        if 0 <= u < T and u // P == ta // P:
-            total += _iso(qcnt, q, u, T, P, w_iso)
-    if tb != ta:
-        for u in range(tb - 1, tb + 2):
-            near_ta = abs(u - ta) <= 1 and u // P == ta // P
-            if 0 <= u < T and u // P == tb // P and not near_ta:
-                total += _iso(qcnt, q, u, T, P, w_iso)
-    return total
-
-
-@_helper_jit
-def _course_cost(s, k, d, c) -> int:
-    nday, nroom = s[8], s[10]
-    return d[5] * max(0, k[6][c] - nday[c]) + d[7] * max(0, nroom[c] - 1)
-
-
-@_helper_jit
 def _local(s, k, d, ca, cb, ta, tb) -> int:
     """The cost terms a move of course ca (and cb, when >= 0) between periods ta, tb reads."""
     qcnt = s[5]
     cq_ptr, cq_idx = k[4], k[5]
     T, P, w_iso = d[0], d[3], d[6]
-    total = _course_cost(s, k, d, ca) + day_terms(s, k, d, ca, cb, ta, tb)
+    total = course_cost(s, k, d, ca) + day_terms(s, k, d, ca, cb, ta, tb)
     if cb >= 0:
-        total += _course_cost(s, k, d, cb)
+        total += course_cost(s, k, d, cb)
     if w_iso == 0:
         return total
     for j in range(cq_ptr[ca], cq_ptr[ca + 1]):
-        total += _iso_around(qcnt, cq_idx[j], ta, tb, T, P, w_iso)
+        total += iso_around(qcnt, cq_idx[j], ta, tb, T, P, w_iso)
     if cb >= 0:
         for j in range(cq_ptr[cb], cq_ptr[cb + 1]):
             q = cq_idx[j]
             if not shares(k, ca, q):  # ca's curricula are counted above
-                total += _iso_around(qcnt, q, ta, tb, T, P, w_iso)
+                total += iso_around(qcnt, q, ta, tb, T, P, w_iso)
     return total
 
 
@@ -156,12 +88,12 @@ def _base_delta(k, d, c, t_old, r_old, t_new, r_new) -> int:
 @_helper_jit
 def _exchange(s, k, d, a, b, ta, ra, tb, rb) -> None:
     """Move lecture a from (ta, ra) to (tb, rb) and lecture b (if >= 0) the other way."""
-    _place(s, k, d, a, ta, ra, -1)
+    place(s, k, d, a, ta, ra, -1)
     if b >= 0:
-        _place(s, k, d, b, tb, rb, -1)
-    _place(s, k, d, a, tb, rb, 1)
+        place(s, k, d, b, tb, rb, -1)
+    place(s, k, d, a, tb, rb, 1)
     if b >= 0:
-        _place(s, k, d, b, ta, ra, 1)
+        place(s, k, d, b, ta, ra, 1)
 
 
 @_helper_jit
@@ -201,47 +133,85 @@ def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     return ta == tb or (_can(s, k, d, ca, tb, cb) and _can(s, k, d, cb, ta, ca))
 
 
+@_helper_jit
+def _keep(lt, lr, best_lt, best_lr) -> None:
+    for i in range(lt.shape[0]):  # a slice copy would need NRT
+        best_lt[i] = lt[i]
+        best_lr[i] = lr[i]
+
+
+@_helper_jit
+def _single(s, k, d, a, tb, rb):
+    """Move lecture a to (tb, rb), or swap it with the lecture there: (done, change in cost)."""
+    lc, lt, lr, occ, room_cost = s[0], s[1], s[2], s[3], k[2]
+    R, W = d[1], d[4]
+    ca, ta, ra = lc[a], lt[a], lr[a]
+    b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
+    if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
+        return False, 0
+    cb = lc[b] if b >= 0 else -1
+    before = _local(s, k, d, ca, cb, ta, tb)
+    _exchange(s, k, d, a, b, ta, ra, tb, rb)
+    delta = _local(s, k, d, ca, cb, ta, tb) - before
+    delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
+    if W:
+        delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
+    if b >= 0:
+        delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
+        if W:
+            delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
+    return True, delta
+
+
 @_entry_jit
-def _kernel(s, k, d, n_iter, temp0, temp1, room_move_p, cost, best, best_lt, best_lr):
-    """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1."""
-    lc, lt, lr, occ = s[0], s[1], s[2], s[3]
-    room_cost, mob, movable = k[2], k[7], k[8]
-    T, R, W = d[0], d[1], d[4]
+def _kernel(s, k, d, x, n_iter, temp0, temp1, moves_p, cost, best, best_lt, best_lr):
+    """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1;
+    moves_p: the shares of room-only moves and of Kempe-chain moves."""
+    lt, lr, occ = s[1], s[2], s[3]
+    mob, movable = k[7], k[8]
+    T, R = d[0], d[1]
+    room_move_p, kempe_p = moves_p[0], moves_p[1]
     log_ratio = math.log(temp1 / temp0)
     temp = temp0
     for it in range(n_iter):
         if (it & 255) == 0:
             temp = temp0 * math.exp(log_ratio * it / n_iter)
         a = movable[np.random.randint(movable.shape[0])]
-        ca, ta, ra = lc[a], lt[a], lr[a]
-        tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
-        rb = np.random.randint(R)
-        if tb == ta and rb == ra:
+        ta, ra, b = lt[a], lr[a], -1
+        kempe = kempe_p > 0.0 and np.random.random() < kempe_p
+        if kempe:
+            tb, rb = np.random.randint(T), ra
+            if mob[a] != 2 or tb == ta:
+                continue
+            done, delta = kempe_apply(s, k, d, x, a, tb)
+        else:
+            tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
+            rb = np.random.randint(R)
+            if tb == ta and rb == ra:
+                continue
+            b = occ[tb * R + rb]
+            done, delta = _single(s, k, d, a, tb, rb)
+        if not done:
             continue
-        b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
-        if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
-            continue
-        cb = lc[b] if b >= 0 else -1
-        before = _local(s, k, d, ca, cb, ta, tb)
-        _exchange(s, k, d, a, b, ta, ra, tb, rb)
-        delta = _local(s, k, d, ca, cb, ta, tb) - before
-        delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
-        if W:
-            delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
-        if b >= 0:
-            delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
-            if W:
-                delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
         if delta <= 0 or np.random.random() < math.exp(-delta / temp):
             cost += delta
             if cost < best:
                 best = cost
-                for i in range(lt.shape[0]):  # a slice copy would need NRT
-                    best_lt[i] = lt[i]
-                    best_lr[i] = lr[i]
+                _keep(lt, lr, best_lt, best_lr)
+        elif kempe:
+            kempe_undo(s, k, d, x)
         else:
             _exchange(s, k, d, a, b, tb, rb, ta, ra)
     return cost, best
+
+
+def _conflicts(comp: IndexedProblem) -> np.ndarray:
+    """Whether two courses may not share a period: the same course, a curriculum, a teacher."""
+    out = np.zeros((comp.C, comp.C), np.bool_)
+    for c, others in enumerate(comp.neighbours):
+        out[c, c] = True
+        out[c, list(others)] = True
+    return out.reshape(-1)
 
 
 class _Chain:
@@ -251,20 +221,9 @@ class _Chain:
         T, R = comp.T, comp.R
         i64 = np.int64
         counters = (
-            ref.lc,
-            ref.lt,
-            ref.lr,
-            ref.occ,
-            ref.cat,
-            ref.qcnt,
-            ref.tcnt,
-            ref.cday,
-            ref.nday,
-            ref.croom,
-            ref.nroom,
-            ref.cpr,
-            ref.qsite,
-        )
+            ref.lc, ref.lt, ref.lr, ref.occ, ref.cat, ref.qcnt, ref.tcnt, ref.cday, ref.nday,
+            ref.croom, ref.nroom, ref.cpr, ref.qsite,
+        )  # fmt: skip
         self.s = tuple(np.array(a, i64) for a in counters)
         sizes = [len(qs) for qs in comp.course_curricula]
         base_has = np.zeros(comp.C * T * R if W else 1, i64)
@@ -283,7 +242,11 @@ class _Chain:
             base_has,
             np.array(comp.double, np.bool_),
             np.array(comp.site, i64),
+            _conflicts(comp),
         )
+        Q, L = max(1, len(comp.curricula)), len(ref.lc)
+        sizes = [2 * R, 2 * R, 2 * R, L, comp.C, comp.C, Q, Q, 3, 2 * R]
+        self.x = tuple(np.zeros(n, i64) for n in sizes)  # the Kempe move's scratch arrays
         self.d = (
             *(T, R, comp.D, comp.P, W, comp.w_days, comp.w_iso, comp.w_stab),
             *(comp.w_win, comp.w_load, comp.w_dbl, comp.w_trav, comp.min_daily, comp.max_daily),
@@ -318,20 +281,14 @@ class _Chain:
         )
         return cls(comp, ref, frozenset(), 0)
 
-    def step(self, n_iter: int, temp0: float, temp1: float, room_move_p: float) -> None:
+    def step(
+        self, n_iter: int, temp0: float, temp1: float, room_move_p: float, kempe_p: float = 0.0
+    ) -> None:
+        """n_iter moves; room_move_p and kempe_p: the shares of room-only and Kempe moves."""
         self.cost, self.best = _kernel(
-            self.s,
-            self.k,
-            self.d,
-            n_iter,
-            temp0,
-            temp1,
-            room_move_p,
-            self.cost,
-            self.best,
-            self.best_lt,
-            self.best_lr,
-        )
+            self.s, self.k, self.d, self.x, n_iter, temp0, temp1, (room_move_p, kempe_p),
+            self.cost, self.best, self.best_lt, self.best_lr,
+        )  # fmt: skip
         self.iterations += n_iter
 
     def state(self, C: int) -> State:
