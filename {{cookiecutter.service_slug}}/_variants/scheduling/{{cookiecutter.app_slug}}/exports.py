@@ -5,6 +5,7 @@ zone, RFC 5545)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import uuid
 from collections import Counter
@@ -21,6 +22,7 @@ from icalendar import Calendar, Event
 from core.exceptions import ApplicationError
 
 from . import models
+from .clock import Clock, problem_clock
 from .errors import ErrorCode
 from .lectures import Lecture
 from .timetabling import Problem, format_problem, format_solution, format_workbook, itc_names
@@ -111,17 +113,17 @@ def revision_export(
     problem: Problem,
     fmt: str,
     calendar: CalendarOptions | None = None,
-    who: str = "",
+    view: str = "all",
+    key: str = "",
 ) -> Export:
-    """A revision's `lectures` as `fmt`; `who` names whose lectures they are (a teacher, a
-    curriculum, a room), in the calendar's title and the file's name."""
-    name = f"revision-{revision.pk}" + (f"-{slugify(who)}" if who and who != "all" else "")
+    """A revision's `lectures` as `fmt`: those of one view (`view` "teacher", "curriculum" or
+    "room" and its `key`) or "all". The view is in the calendar's title and the file's name."""
     if fmt == "sol":
         body = export_solution(lectures, problem).encode()
     elif fmt == "csv":
-        body = export_csv(lectures, problem).encode()
+        body = export_csv(lectures, problem, problem_clock(revision.problem)).encode()
     else:
-        title = f"{revision.problem.name} #{revision.number}" + (f" ({who})" if who else "")
+        title = f"{revision.problem.name} #{revision.number}" + (f" ({key})" if key else "")
         body = export_ics(
             lectures,
             problem,
@@ -130,7 +132,21 @@ def revision_export(
             calendar=calendar or calendar_options(revision.problem),
             stamp=revision.created_at,
         )
-    return Export(body, CONTENT_TYPES[fmt], f"{name}.{fmt}")
+    return Export(body, CONTENT_TYPES[fmt], f"{export_name(revision, view, key)}.{fmt}")
+
+
+def export_name(revision: models.Revision, view: str = "all", key: str = "") -> str:
+    """A download's name without extension: problem, revision and view, so that downloads of
+    different revisions or views never share a name (`comp01-revision-3-teacher-scarlatti`,
+    `toyexample-revision-1-all`). A key the slug would change (`Prof. Li`) gets a short digest
+    of itself: two keys never share a name."""
+    problem = slugify(revision.problem.name)[:60].strip("-") or f"problem-{revision.problem_id}"
+    if view == "all" or not key:
+        return f"{problem}-revision-{revision.number}-all"
+    slug = slugify(key)[:60].strip("-")
+    if slug != key.lower():
+        slug = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:6]}".lstrip("-")
+    return f"{problem}-revision-{revision.number}-{view}-{slug}"
 
 
 def export_solution(lectures: Iterable[Lecture], problem: Problem) -> str:
@@ -138,19 +154,27 @@ def export_solution(lectures: Iterable[Lecture], problem: Problem) -> str:
     return format_solution(itc_names(problem).to_tokens(lec.assignment for lec in lectures))
 
 
-def export_csv(lectures: Iterable[Lecture], problem: Problem) -> str:
+CSV_HEADER = ("course", "teacher", "room", "day", "start", "end", "pinned", "curricula")
+
+
+def export_csv(lectures: Iterable[Lecture], problem: Problem, clock: Clock) -> str:
+    """One row per lecture for people and spreadsheets, in the order of the week: the day's
+    name ("Monday", or "Day 1" in a week of more than seven days), the clock times the lecture
+    starts and ends (HH:MM, from the problem's `day_start` and `period_minutes`), pinned 0/1 and
+    the course's curricula separated by spaces (docs/scheduling.md, Exports)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["course", "teacher", "room", "day", "period", "pinned", "curricula"])
-    for lec in lectures:
+    writer.writerow(CSV_HEADER)
+    for lec in sorted(lectures, key=lambda x: (x.day, x.period, x.course, x.room)):
         course = problem.course_by_id.get(lec.course)
         writer.writerow(
             [
                 lec.course,
                 course.teacher if course else "",
                 lec.room,
-                lec.day,
-                lec.period,
+                clock.day(lec.day),
+                clock.start(lec.period),
+                clock.end(lec.period),
                 int(lec.pinned),
                 " ".join(problem.curricula_of_course.get(lec.course, ())),
             ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .web import problem_views, run_views, term_views, timetable_views
+from .web import print_views, problem_views, run_views, term_views, timetable_views
 
 app_name = "{{ cookiecutter.app_slug }}"
 urlpatterns = [
@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("problems/<int:problem_id>/diff/", timetable_views.problem_diff_page, name="problem-diff"),
     path("revisions/<int:revision_id>/", timetable_views.revision_grid_page, name="revision-grid"),
+    path(
+        "revisions/<int:revision_id>/print/",
+        print_views.revision_print_page,
+        name="revision-print",
+    ),
     path("revisions/<int:revision_id>/move/", timetable_views.revision_move, name="revision-move"),
     path("revisions/<int:revision_id>/pin/", timetable_views.revision_pin, name="revision-pin"),
     path("runs/<int:run_id>/", run_views.run_detail_page, name="run-detail"),

@@ -102,14 +102,15 @@ class RevisionExportApi(SchedulingApi):
             day_start=params.get("day_start"),
             period_minutes=params.get("period_minutes"),
         )
-        who = params.get("teacher") or params.get("curriculum") or params.get("room") or "all"
+        view = next((v for v in ("teacher", "curriculum", "room") if params.get(v)), "all")
         export = revision_export(
             revision=revision,
             lectures=lectures,
             problem=problem,
             fmt=params["format"],
             calendar=calendar,
-            who=who,
+            view=view,
+            key=params.get(view, ""),
         )
         return file_response(export)
 

@@ -11,10 +11,11 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from ..clock import Clock
 from ..lectures import Lecture
 from ..models import Revision
-from ..timetabling import day_name
 from ..timetabling.formulations import generation_formulations
+from .wording import formulation_label
 
 
 class FastSelect(forms.Select):
@@ -65,15 +66,27 @@ class ProblemImportForm(forms.Form):
 
 class GenerateForm(forms.Form):
     formulation = forms.ChoiceField(
-        label="Formulation",
-        choices=[(f, f) for f in generation_formulations()],
+        label="What to optimise (formulation)",
+        choices=[(f, formulation_label(f)) for f in generation_formulations()],
         initial="UD2",
-        help_text="The ITC-2007 cost weights to optimise (UD2 is the competition's).",
+        help_text="Which soft costs count and how much; UD2 is the ITC-2007 competition's.",
     )
     time_limit = forms.IntegerField(
-        label="Time limit (seconds)", min_value=1, initial=30, help_text="The solver's budget."
+        label="Time limit (seconds)",
+        min_value=1,
+        initial=30,
+        help_text="How long the solver searches; longer usually finds a lower cost.",
     )
-    seed = forms.IntegerField(label="Seed", min_value=0, max_value=2**31 - 1, initial=0)
+    seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        initial=0,
+        required=False,
+        help_text="Where the solver's random choices start. Another seed gives another "
+        "timetable of about the same cost; keep 0 unless you want a different one.",
+    )
+    ADVANCED = ("seed",)
     base_revision = BaseRevisionChoice(
         label="Base revision",
         queryset=Revision.objects.none(),
@@ -99,6 +112,16 @@ class GenerateForm(forms.Form):
         revisions = Revision.objects.filter(problem=problem).order_by("-number")
         cast(BaseRevisionChoice, self.fields["base_revision"]).queryset = revisions
 
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.ADVANCED]
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        """Folded under "Advanced" on the page: few people need them."""
+        return [self[name] for name in self.ADVANCED]
+
+    def advanced_errors(self) -> bool:
+        return any(name in self.errors for name in self.ADVANCED)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         if data.get("min_change_weight") and not data.get("base_revision"):
@@ -111,24 +134,25 @@ class MoveForm(forms.Form):
 
     lecture = forms.ChoiceField(label="Lecture", widget=FastSelect)
     day = forms.TypedChoiceField(label="Day", coerce=int, widget=FastSelect)
-    period = forms.TypedChoiceField(label="Period", coerce=int, widget=FastSelect)
+    period = forms.TypedChoiceField(label="Time", coerce=int, widget=FastSelect)
     room = forms.ChoiceField(label="Room", required=False, widget=FastSelect)
     note = forms.CharField(label="Note", max_length=500, required=False)
 
-    def __init__(self, *args: Any, problem: Any, lectures: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, problem: Any, clock: Clock, lectures: list[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        days = problem.days
         choices = {name: cast(forms.ChoiceField, field) for name, field in self.fields.items()}
         choices["lecture"].choices = [
             (
                 lec.key,
-                f"{lec.course} · {day_name(lec.day, days)} period {lec.period} · room {lec.room}"
+                f"{lec.course} · {clock.when(lec.day, lec.period)} · room {lec.room}"
                 + (" (pinned)" if lec.pinned else ""),
             )
             for lec in lectures
         ]
-        choices["day"].choices = [(d, day_name(d, days)) for d in range(days)]
-        choices["period"].choices = [(p, f"Period {p}") for p in range(problem.periods_per_day)]
+        choices["day"].choices = [(d, clock.day(d)) for d in range(problem.days)]
+        choices["period"].choices = [(p, clock.period(p)) for p in range(problem.periods_per_day)]
         choices["room"].choices = [("", "Keep its room")] + [
             (r.id, f"{r.id} ({r.capacity} seats)") for r in problem.rooms
         ]
@@ -233,12 +257,10 @@ class CourseEditForm(forms.Form):
         label="May not use", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, days: int, periods: int, rooms: list[str], **kwargs: Any):
+    def __init__(self, *args: Any, clock: Clock, periods: int, rooms: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["unavailable"]).choices = [
-            (f"{d}-{p}", f"{day_name(d, days)}, period {p + 1}")
-            for d in range(days)
-            for p in range(periods)
+            (f"{d}-{p}", clock.when(d, p)) for d in range(clock.days) for p in range(periods)
         ]
         cast(forms.MultipleChoiceField, self.fields["forbidden_rooms"]).choices = [
             (r, r) for r in rooms

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import timetabling
+from ..clock import Clock
 from ..lectures import Lecture
-from ..timetabling import day_name
 
 HARD_TAG = mark_safe(
     '<span class="tag hard"><span aria-hidden="true">⚠</span>'
@@ -49,9 +49,10 @@ class LectureView:
     period: int
     pinned: bool
     key: str
+    students: int = 0
     issues: list[IssueView] = field(default_factory=list)
-    moved_from: str = ""  # diff: where it was ("Mon period 2, room A")
-    when: str = ""  # "Mon period 2"
+    moved_from: str = ""  # diff: where it was ("Mon 10:00, room A")
+    when: str = ""  # "Mon 10:00"
     added: bool = False
 
     @property
@@ -67,6 +68,12 @@ class LectureView:
         return " ".join(
             f"{'Hard' if i.hard else 'Soft'}: {i.message}." for i in self.issues
         ).strip()
+
+    @property
+    def who(self) -> str:
+        """What the chip shows on hover and focus: its teacher and students."""
+        students = f"{self.students} student{'' if self.students == 1 else 's'}"
+        return f"{self.teacher} · {students}" if self.teacher else students
 
     @property
     def css(self) -> str:
@@ -135,7 +142,7 @@ class Grid(_SplitIssues):
     key: str
     label: str
     days: list[str]
-    rows: list[tuple[int, list[CellView]]]  # (period, cells of each day)
+    rows: list[tuple[str, list[CellView]]]  # (the period's clock times, cells of each day)
     issues: list[IssueView]  # of this view: hard first
     other_issues: int  # violations of the timetable outside this view
     lectures: list[LectureView]  # of this view, for the move form
@@ -181,9 +188,12 @@ def grid_build(
     verification: timetabling.Verification,
     view: str,
     key: str,
+    clock: Clock,
     diff: dict[str, Any] | None = None,
+    component_labels: dict[str, str] | None = None,
 ) -> Grid:
-    """Days x periods of one view, each cell with its lectures and the violations that touch it."""
+    """Days x periods of one view, each cell with its lectures and the violations that touch it;
+    days and periods named by `clock`, components by `component_labels`."""
     days = problem.days
     view_of = _ViewOf(problem, view, key)
     cells = {
@@ -191,28 +201,30 @@ def grid_build(
         for d in range(days)
         for p in range(problem.periods_per_day)
     }
-    shown, by_course = _place_lectures(problem, lectures, view_of, cells)
+    shown, by_course = _place_lectures(problem, lectures, view_of, cells, clock)
     if view in ("curriculum", "teacher"):
         for course, day, period in problem.unavailability:
             if course in view_of.members and (day, period) in cells:
                 cells[day, period].unavailable.append(course)
     issues, other = _attach_issues(verification, view_of, cells, by_course)
+    for issue in issues:
+        issue.message = clock.relabel(issue.message)
+        issue.component = (component_labels or {}).get(issue.component, issue.component)
     if diff:
-        _apply_diff(diff, cells, by_course, lambda d, p: _when(d, p, days), view_of.shows)
+        _apply_diff(diff, cells, by_course, clock.when, view_of.shows)
     return Grid(
         view=view,
         key=key,
         label=_view_label(view, key),
-        days=[day_name(d, days) for d in range(days)],
-        rows=[(p, [cells[d, p] for d in range(days)]) for p in range(problem.periods_per_day)],
+        days=[clock.day_short(d) for d in range(days)],
+        rows=[
+            (clock.period(p), [cells[d, p] for d in range(days)])
+            for p in range(problem.periods_per_day)
+        ],
         issues=issues,
         other_issues=other,
         lectures=sorted(shown, key=lambda x: (x.course, x.day, x.period)),
     )
-
-
-def _when(day: int, period: int, days: int) -> str:
-    return f"{day_name(day, days)} period {period}"
 
 
 class _ViewOf:
@@ -252,22 +264,24 @@ def _place_lectures(
     lectures: list[Lecture],
     view_of: _ViewOf,
     cells: dict[tuple[int, int], CellView],
+    clock: Clock,
 ) -> tuple[list[LectureView], dict[str, list[LectureView]]]:
-    teacher_of = {c.id: c.teacher for c in problem.courses}
     shown: list[LectureView] = []
     by_course: dict[str, list[LectureView]] = {}
     for lec in lectures:
         if not view_of.shows(lec) or (lec.day, lec.period) not in cells:
             continue
+        course = problem.course_by_id.get(lec.course)
         view_lec = LectureView(
             course=lec.course,
-            teacher=teacher_of.get(lec.course, ""),
+            teacher=course.teacher if course else "",
+            students=course.students if course else 0,
             room=lec.room,
             day=lec.day,
             period=lec.period,
             pinned=lec.pinned,
             key=lec.key,
-            when=_when(lec.day, lec.period, problem.days),
+            when=clock.when(lec.day, lec.period),
         )
         cells[lec.day, lec.period].lectures.append(view_lec)
         shown.append(view_lec)

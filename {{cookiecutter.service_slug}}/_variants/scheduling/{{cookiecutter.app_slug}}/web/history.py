@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..timetabling import day_name
+from ..clock import Clock
 
 
 @dataclass
@@ -45,11 +45,11 @@ def cost_chart(
     return Chart(width, height, points, dots, hi, lo, f"Total cost per revision: {summary}.")
 
 
-def diff_changes(diff: dict[str, Any], *, days: int) -> list[dict[str, Any]]:
-    """One plain sentence per change of a diff, with the cell it links to (day names)."""
+def diff_changes(diff: dict[str, Any], *, clock: Clock) -> list[dict[str, Any]]:
+    """One plain sentence per change of a diff, with the cell it links to (clock times)."""
 
     def where(slot: dict[str, Any]) -> str:
-        return f"{day_name(slot['day'], days)} period {slot['period']}, room {slot['room']}"
+        return f"{clock.when(slot['day'], slot['period'])}, room {slot['room']}"
 
     def cell(slot: dict[str, Any]) -> str:
         return f"cell-{slot['day']}-{slot['period']}"

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
-from ..models import Problem
+from ..clock import Clock, problem_clock
+from ..models import Course, Problem
 from ..selectors.problems import course_list, curriculum_list, problem_list, room_list
 from ..selectors.revisions import revision_list
 from ..selectors.runs import run_list
 from ..services.problems import WEEK_FIELDS, problem_import
-from ..timetabling import day_name
 from .common import page_url, problem_or_404, render_page, require_scheduler
 from .forms import (
     CourseAddForm,
@@ -96,14 +96,8 @@ def problem_detail_response(
     """A problem's summary with the forms that add courses and rooms (400 with a refused one)."""
     problem = problem_or_404(problem_id)
     courses = list(course_list(problem=problem))
-    unavailable = Counter(
-        (u.day, u.period) for course in courses for u in course.unavailability.all()
-    )
-    days = [day_name(d, problem.days) for d in range(problem.days)]
-    matrix = [
-        (p, [unavailable.get((d, p), 0) for d in range(problem.days)])
-        for p in range(problem.periods_per_day)
-    ]
+    clock = problem_clock(problem)
+    unavailable, matrix = _unavailability(problem, courses, clock)
     return render_page(
         request,
         "problem_detail.html",
@@ -114,8 +108,10 @@ def problem_detail_response(
             "curricula": list(curriculum_list(problem=problem)),
             "periods": problem.days * problem.periods_per_day,
             "unavailability_count": sum(unavailable.values()),
-            "days": days,
+            "days": [clock.day_short(d) for d in range(problem.days)],
             "unavailability_matrix": matrix,
+            "first_period": clock.period(0),
+            "second_period": clock.period(1),
             "runs": list(run_list(problem=problem)[:10]),
             "course_form": course_form or CourseAddForm(prefix="course"),
             "room_form": room_form or RoomAddForm(prefix="room"),
@@ -136,6 +132,25 @@ def problem_detail_response(
         if course_form or room_form or calendar_form or curriculum_form or week_form
         else 200,
     )
+
+
+def _unavailability(
+    problem: Problem, courses: list[Course], clock: Clock
+) -> tuple[Counter[tuple[int, int]], list[tuple[str, list[int]]]]:
+    """How many courses may not be taught in each (day, period), and that as rows of a table
+    (a period's clock times, a count per day); each course gets its `unavailable_labels`."""
+    unavailable = Counter(
+        (u.day, u.period) for course in courses for u in course.unavailability.all()
+    )
+    matrix = [
+        (clock.period(p), [unavailable.get((d, p), 0) for d in range(problem.days)])
+        for p in range(problem.periods_per_day)
+    ]
+    for course in courses:  # "Mon 08:00", for the list of every constraint
+        course.unavailable_labels = [  # type: ignore[attr-defined]
+            clock.when(u.day, u.period) for u in course.unavailability.all()
+        ]
+    return unavailable, matrix
 
 
 @login_required

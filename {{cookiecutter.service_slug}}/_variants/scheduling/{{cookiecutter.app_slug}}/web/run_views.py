@@ -26,6 +26,7 @@ from .common import (
     wants_json,
 )
 from .forms import GenerateForm
+from .wording import formulation_label
 
 
 @login_required
@@ -78,7 +79,12 @@ def _run_state(run: GenerationRun) -> dict[str, Any]:
 @login_required
 def run_detail_page(request: HttpRequest, run_id: int) -> HttpResponse:
     run = run_or_404(run_id)
-    context = {"run": run, "problem": run.problem, "state": _run_state(run)}
+    context = {
+        "run": run,
+        "problem": run.problem,
+        "state": _run_state(run),
+        "formulation": formulation_label(run.formulation),
+    }
     return render_page(request, "run.html", context)
 
 

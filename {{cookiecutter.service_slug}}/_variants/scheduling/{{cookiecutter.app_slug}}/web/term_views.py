@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 
+from ..clock import problem_clock
 from ..selectors.problems import course_list, room_list
 from ..services.problem_parts import (
     COURSE_FIELDS,
@@ -161,10 +162,11 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
     problem = course_or_404(course_id).problem
     course = course_list(problem=problem).get(pk=course_id)
     rooms = [r.code for r in room_list(problem=problem)]
+    clock = problem_clock(problem)
 
     def make_form(data: QueryDict | None = None, **kwargs: Any) -> CourseEditForm:
         return CourseEditForm(
-            data, days=problem.days, periods=problem.periods_per_day, rooms=rooms, **kwargs
+            data, clock=clock, periods=problem.periods_per_day, rooms=rooms, **kwargs
         )
 
     initial = {
@@ -185,7 +187,8 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
                 )
             return _back(request, problem.pk, "courses", f"Saved course {course.code}.")
     status = 400 if form.errors else 200
-    context = {"problem": problem, "course": course, "form": form}
+    unavailable = [clock.when(u.day, u.period) for u in course.unavailability.all()]
+    context = {"problem": problem, "course": course, "form": form, "unavailable": unavailable}
     return render_page(request, "course.html", context, status=status)
 
 

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
+from ..clock import problem_clock
 from ..lectures import Move, Pin, Slot
 from ..models import Revision
 from ..permissions import user_is_scheduler
 from ..selectors.problems import problem_to_core
 from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
 from ..services.revisions import revision_create_edited
-from ..timetabling import day_name
 from .common import (
     export_links,
     grid_url,
@@ -34,6 +34,7 @@ from .common import (
 from .forms import DiffForm, MoveForm, PinForm
 from .grid import grid_build, view_choices, view_parse
 from .history import diff_changes
+from .wording import component_labels, components_view, formulation_label
 
 
 @login_required
@@ -55,13 +56,16 @@ def _grid_response(
     show = f"{kind}:{key}"
     lectures, verification = revision_verification(revision=revision)
     diff = revision_diff(revision=revision, against=against) if against is not None else None
+    clock = problem_clock(revision.problem)
     grid = grid_build(
         problem=problem,
         lectures=lectures,
         verification=verification,
         view=kind,
         key=key,
+        clock=clock,
         diff=diff,
+        component_labels=component_labels(verification),
     )
     latest_id = revision_latest_id(problem_id=revision.problem_id)
     is_latest = latest_id == revision.pk
@@ -73,19 +77,20 @@ def _grid_response(
         "show": show,
         "view_choices": view_choices(problem),
         "verification": verification,
-        "components": verification.components,
+        "components": components_view(verification),
+        "formulation": formulation_label(verification.formulation),
         "is_latest": is_latest,
         "for_earlier_version": revision.problem_version != revision.problem.version,
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
         "move_form": (
-            MoveForm(problem=problem, lectures=grid.lectures, auto_id="move_%s")
+            MoveForm(problem=problem, clock=clock, lectures=grid.lectures, auto_id="move_%s")
             if editable
             else None
         ),
         "exports": export_links(revision, kind, key),
         "diff": diff,
-        "changes": diff_changes(diff, days=problem.days) if diff else [],
+        "changes": diff_changes(diff, clock=clock) if diff else [],
         "against": against,
     }
     context.update(extra or {})
@@ -148,7 +153,8 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
     revision = revision_or_404(revision_id)
     problem = problem_to_core(problem=revision.problem)
     lectures, _ = revision_verification(revision=revision)
-    form = MoveForm(request.POST, problem=problem, lectures=lectures)
+    clock = problem_clock(revision.problem)
+    form = MoveForm(request.POST, problem=problem, clock=clock, lectures=lectures)
     if not form.is_valid():
         errors = "; ".join(
             f"{form.fields[name].label if name in form.fields else 'Form'}: "
@@ -162,7 +168,7 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
     target = Slot(form.cleaned_data["day"], form.cleaned_data["period"], form.cleaned_data["room"])
     move = Move(lecture.course, lecture.slot, target)
     note = form.cleaned_data["note"] or (
-        f"Moved {lecture.course} to {day_name(target.day, problem.days)} period {target.period}"
+        f"Moved {lecture.course} to {clock.when(target.day, target.period)}"
         + (f", room {target.room}" if target.room else "")
     )
     return _edit_result(request, revision, moves=[move], note=note)
@@ -179,7 +185,7 @@ def revision_pin(request: HttpRequest, revision_id: int) -> HttpResponse:
         return _edit_failure(request, revision, "Not saved: unknown lecture.", 400, show, None)
     lecture = form.cleaned_data["lecture"]
     pinned = form.cleaned_data["pinned"]
-    when = f"{day_name(lecture.day, revision.problem.days)} period {lecture.period}"
+    when = problem_clock(revision.problem).when(lecture.day, lecture.period)
     note = f"{'Pinned' if pinned else 'Unpinned'} {lecture.course} on {when}"
     pin = Pin(lecture.course, lecture.slot, pinned)
     return _edit_result(request, revision, pins=[pin], note=note)

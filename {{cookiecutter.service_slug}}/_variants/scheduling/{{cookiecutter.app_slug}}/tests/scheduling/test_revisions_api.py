@@ -259,7 +259,7 @@ def test_export_solution_and_csv(reader_client, toy_revision):
     csv = reader_client.get(url + "?format=csv&room=rA")
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode().splitlines()
-    assert lines[0] == "course,teacher,room,day,period,pinned,curricula"
+    assert lines[0] == "course,teacher,room,day,start,end,pinned,curricula"
     assert len(lines) == 1 + 8 and all(",rA," in line for line in lines[1:])
 
 
@@ -316,21 +316,6 @@ def test_import_a_junk_solution_writes_nothing(scheduler_client, toy):
         )
         assert response.status_code == 400, content
     assert counts() == before
-
-
-def test_local_body_cache_expires_and_forgets(monkeypatch):
-    from ...caching import LOCAL_BODIES, _LocalBodies
-
-    LOCAL_BODIES.put(1, ('"e"', b"{}"))
-    assert LOCAL_BODIES.get(1) == ('"e"', b"{}")
-    LOCAL_BODIES.forget([1])
-    assert LOCAL_BODIES.get(1) is None
-    monkeypatch.setattr(_LocalBodies, "LOCAL_SECONDS", -1.0)
-    LOCAL_BODIES.put(2, ('"e"', b"{}"))
-    assert LOCAL_BODIES.get(2) is None  # expired at once
-    for i in range(_LocalBodies.SIZE + 10):
-        LOCAL_BODIES.put(i, ('"e"', b"{}"))
-    assert len(LOCAL_BODIES.entries) == _LocalBodies.SIZE
 
 
 def test_admin_lists_render_for_staff(admin_client, toy_revision):

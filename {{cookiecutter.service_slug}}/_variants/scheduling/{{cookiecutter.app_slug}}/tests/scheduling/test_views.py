@@ -120,14 +120,14 @@ def test_import_then_summary(scheduler_web):
 
 # ------------------------------------------------------------------------------ grid
 def test_grid_marks_violations_in_their_cell(scheduler_web, toy_revision):
-    # Geotec onto SceCosC's slot (Mon period 1, room rA): a room clash.
+    # Geotec onto SceCosC's slot (Mon period 1, 09:00, room rA): a room clash.
     edited = revision_create_edited(
         base=toy_revision, moves=[Move("Geotec", (3, 0, "rA"), (0, 1, "rA"))]
     )
     html = scheduler_web.get(f"/{APP}/revisions/{edited.pk}/?show=all:").content.decode()
     assert edited.hard_violations > 0
     assert 'id="cell-0-1" class="cell has-hard' in html
-    assert "share room rA on Mon period 1" in html
+    assert "share room rA on Mon 09:00" in html  # the verifier's "Mon period 1" in clock time
     assert 'href="#cell-0-1"' in html
 
 
@@ -162,8 +162,8 @@ def test_diff_page_marks_moved_lectures(scheduler_web, toy_revision):
         f"/{APP}/problems/{toy_revision.problem_id}/diff/"
         f"?against={toy_revision.pk}&revision={edited.pk}&show=all:"
     ).content.decode()
-    assert "moved from Thu period 0, room rA" in html
-    assert "Geotec moved to Fri period 3, room rA" in html
+    assert "moved from Thu 08:00, room rA" in html
+    assert "Geotec moved to Fri 11:00, room rA" in html
 
 
 def test_run_status_json(scheduler_web, toy):
