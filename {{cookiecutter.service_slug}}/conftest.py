@@ -105,3 +105,16 @@ def unreachable_database() -> Iterator[None]:
     connection.close()
     connection.settings_dict.clear()
     connection.settings_dict.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches() -> Iterator[None]:
+    """Each test starts as a new process would: no token copies, no remembered answers."""
+    from core.token_api import ANSWERS
+    from core.token_auth import LOCAL_TOKENS
+
+    LOCAL_TOKENS.clear()
+    ANSWERS.clear()
+    yield
+    LOCAL_TOKENS.clear()
+    ANSWERS.clear()

@@ -3,7 +3,6 @@
 import socket
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,7 +12,7 @@ from knox.settings import knox_settings
 from .exceptions import ConflictError, NotFoundError
 from .models import Counter, Heartbeat
 from .request_context import current_request_id
-from .token_auth import token_cache_key
+from .token_auth import forget_tokens
 
 
 def counter_increment(*, name: str = "hello") -> int:
@@ -72,7 +71,7 @@ def api_token_revoke(*, user: User, token_key: str) -> None:
     if not deleted:
         raise NotFoundError(f"You have no API token {token_key!r}.")
     # Refused from the next request on, not once the cached record expires (core/token_auth.py).
-    cache.delete_many([token_cache_key(digest) for digest in digests])
+    forget_tokens(digests)
 
 
 def smoke_user_ensure(*, username: str, password: str) -> User:

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "core.metrics.MetricsMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # API requests with a token skip the browser middleware below (core/token_api.py).
+    "core.token_api.TokenApiMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,9 +285,11 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": env.int("API_TOKENS_PER_USER", default=10),
     "AUTO_REFRESH": False,
 }
-# Seconds a token's record is kept in the cache (core/token_auth.py): a token deleted other than
-# through the API, or a user made inactive, is still accepted that long. 0: no cache.
-API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=30)
+# Seconds a token's record is kept in the shared cache, and in each process's memory
+# (core/token_auth.py): a token deleted other than through the API, or a user made inactive, is
+# still accepted that long; one revoked through the API, by other processes for the local time.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=30)  # 0: no cache at all
+API_TOKEN_LOCAL_SECONDS = env.int("API_TOKEN_LOCAL_SECONDS", default=5)  # 0: no local copy
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SERVICE_NAME} API",
     "DESCRIPTION": SERVICE_DESCRIPTION,

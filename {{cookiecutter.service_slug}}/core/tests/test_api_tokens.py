@@ -27,6 +27,14 @@ def from_address() -> dict[str, str]:
     return {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"}
 
 
+@pytest.fixture
+def session_client(user) -> APIClient:
+    """Signed in with a session, as the browser and the API docs are (no token yet)."""
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
 def bearer(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -62,8 +70,8 @@ def test_a_wrong_password_gets_no_token(user):
     assert not AuthToken.objects.exists()
 
 
-def test_a_signed_in_user_creates_one_without_a_password(api_client, user):
-    response = api_client.post(TOKENS, {}, format="json")
+def test_a_signed_in_user_creates_one_without_a_password(session_client, user):
+    response = session_client.post(TOKENS, {}, format="json")
     assert response.status_code == 201
     assert bearer(response.json()["token"]).get(TOKENS).status_code == 200
 
@@ -84,16 +92,16 @@ def test_an_owner_revokes_a_token_and_nobody_else_can(user, django_user_model):
 
     assert bearer(token).delete(f"{TOKENS}{token[:15]}/").status_code == 204
     assert bearer(token).get(TOKENS).status_code == 401
-    assert not AuthToken.objects.exists()
+    assert not AuthToken.objects.filter(user=user).exists()
 
 
-def test_tokens_per_user_are_limited(api_client, user, settings):
+def test_tokens_per_user_are_limited(session_client, user, settings):
     settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
-    assert [api_client.post(TOKENS).status_code for _ in range(2)] == [201, 201]
-    refused = api_client.post(TOKENS)
+    assert [session_client.post(TOKENS).status_code for _ in range(2)] == [201, 201]
+    refused = session_client.post(TOKENS)
     assert (refused.status_code, refused.json()["code"]) == (409, "too_many_tokens")
     AuthToken.objects.filter(user=user).update(expiry=timezone.now())  # expired ones do not count
-    assert api_client.post(TOKENS).status_code == 201
+    assert session_client.post(TOKENS).status_code == 201
     assert AuthToken.objects.filter(user=user).count() == 1
 
 
@@ -134,38 +142,60 @@ def test_a_plain_text_drf_token_of_an_older_service_keeps_working(user):
     assert migrated.expiry > timezone.now() + timedelta(days=1)
 
 
-def cached_record_key(token: str) -> str:
+def digest_of(token: str) -> str:
     from knox.crypto import hash_token
 
-    from core.token_auth import token_cache_key
-
-    return token_cache_key(hash_token(token))
+    return hash_token(token)
 
 
-def test_a_token_is_read_from_the_cache_for_a_bounded_time(user):
+def test_a_token_is_read_from_the_caches_for_a_bounded_time(user):
     from django.core.cache import cache
+
+    from core.token_auth import LOCAL_TOKENS, token_cache_key
 
     token = create_with_password().json()["token"]
     client = bearer(token)
     assert client.get(TOKENS).status_code == 200  # looked up in the database, then cached
-    AuthToken.objects.filter(user=user).delete()  # not through the API: the cache still has it
-    assert client.get(TOKENS).status_code == 200  # ...for at most API_TOKEN_CACHE_SECONDS
-    cache.delete(cached_record_key(token))  # what the cache's timeout does
+    AuthToken.objects.filter(user=user).delete()  # not through the API: the caches still have it
+    assert client.get(TOKENS).status_code == 200  # this process's copy
+    LOCAL_TOKENS.clear()  # what its timeout (API_TOKEN_LOCAL_SECONDS) does
+    assert client.get(TOKENS).status_code == 200  # the shared cache's
+    LOCAL_TOKENS.clear()
+    cache.delete(token_cache_key(digest_of(token)))  # ...for at most API_TOKEN_CACHE_SECONDS
     assert client.get(TOKENS).status_code == 401
+
+
+def test_a_revoked_token_stays_in_another_process_for_the_local_time_only(user):
+    from core.token_auth import LOCAL_TOKENS
+
+    token = create_with_password().json()["token"]
+    assert bearer(token).get(TOKENS).status_code == 200
+    copy = LOCAL_TOKENS.get(digest_of(token))  # what another process holds
+    assert bearer(token).delete(f"{TOKENS}{token[:15]}/").status_code == 204
+    assert bearer(token).get(TOKENS).status_code == 401  # here and in the shared cache: at once
+    LOCAL_TOKENS.put(digest_of(token), copy, 5)  # the other process, until its copy expires
+    assert bearer(token).get(TOKENS).status_code == 200
+    LOCAL_TOKENS.clear()
+    assert bearer(token).get(TOKENS).status_code == 401
 
 
 def test_a_cached_token_that_expires_is_refused_at_once(user):
     from django.core.cache import cache
 
+    from core.token_auth import LOCAL_TOKENS, token_cache_key
+
     token = create_with_password().json()["token"]
     assert bearer(token).get(TOKENS).status_code == 200
-    past = timezone.now() - timedelta(seconds=1)  # time passes for the record and its copy
+    past = timezone.now() - timedelta(seconds=1)  # time passes for the record and its copies
     AuthToken.objects.filter(user=user).update(expiry=past)
-    record = cache.get(cached_record_key(token))
+    key = token_cache_key(digest_of(token))
+    record = cache.get(key)
     record.expiry = past
-    cache.set(cached_record_key(token), record)
+    cache.set(key, record)
+    LOCAL_TOKENS.get(digest_of(token)).expiry = past
     assert bearer(token).get(TOKENS).status_code == 401
     assert not AuthToken.objects.exists()  # and knox removed it
+    assert cache.get(key) is None and LOCAL_TOKENS.get(digest_of(token)) is None
 
 
 def test_with_no_token_cache_every_request_reads_the_database(user, settings):

@@ -13,14 +13,14 @@ Selectors fill these entries (a read that remembers); services forget them when 
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
+
+from core.local_cache import LocalCache
+from core.token_api import forget_answers
 
 from .models import Problem, Revision
 
@@ -62,43 +62,10 @@ def verification_key(revision: Revision, formulation: str) -> str:
     )
 
 
-class _LocalBodies:
-    """A small per-process cache in front of the shared one: immutable revision bodies are
-    served without a Redis round trip. Entries live LOCAL_SECONDS, so another process's deletion
-    of a problem is seen here within that time (this process's own deletions at once)."""
-
-    LOCAL_SECONDS = 5.0
-    SIZE = 128
-
-    def __init__(self) -> None:
-        self.entries: OrderedDict[Hashable, tuple[float, Body]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Body | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or entry[0] < time.monotonic():
-                return None
-            return entry[1]
-
-    def put(self, key: Hashable, value: Body) -> None:
-        with self.lock:
-            self.entries[key] = (time.monotonic() + self.LOCAL_SECONDS, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.SIZE:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-    def forget(self, keys: Iterable[Hashable]) -> None:
-        with self.lock:
-            for key in keys:
-                self.entries.pop(key, None)
-
-
-LOCAL_BODIES = _LocalBodies()
+# Another process's deletion of a problem is seen here within LOCAL_SECONDS (this process's own
+# deletions at once).
+LOCAL_SECONDS = 5.0
+LOCAL_BODIES: LocalCache[Body] = LocalCache(seconds=LOCAL_SECONDS, size=128)
 
 
 def local_revision_body(revision_id: int) -> Body | None:
@@ -126,4 +93,5 @@ def forget_revision_bodies(revisions: Iterable[tuple[int, datetime]]) -> None:
     """Drop the cached bodies of (id, creation time) revisions, e.g. of a deleted problem."""
     revisions = list(revisions)
     LOCAL_BODIES.forget(pk for pk, _ in revisions)
+    forget_answers()  # and the answers a token's repeated reads got (core/token_api.py)
     cache.delete_many([revision_body_key(pk, created_at) for pk, created_at in revisions])

@@ -16,6 +16,7 @@ from core.auth import signed_in_user
 from core.exceptions import ApplicationError
 from core.pagination import PAGE_PARAMETERS, paginated_response, paginated_schema
 from core.throttling import WriteRateThrottle
+from core.token_api import etag_matches, immutable
 
 from ..errors import ErrorCode
 from ..lectures import Move, Pin, Slot
@@ -186,7 +187,8 @@ def _revision_body(revision: Revision) -> bytes:
 
 class RevisionDetailApi(SchedulingApi):
     """A revision with its assignments. Revisions never change: the ETag and body are cached
-    together (`selectors.revisions.revision_body`) and If-None-Match is answered 304."""
+    together (`selectors.revisions.revision_body`), If-None-Match is answered 304, and a
+    token's repeated reads are answered before the framework (`core.token_api`)."""
 
     @extend_schema(
         operation_id="revisions_retrieve",
@@ -197,10 +199,9 @@ class RevisionDetailApi(SchedulingApi):
             revision_body, "Revision", revision_id=revision_id, render=_revision_body
         )
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        match = request.headers.get("If-None-Match", "")
-        if match.strip() == "*" or etag in [t.strip() for t in match.split(",")]:
-            return HttpResponse(status=304, headers=headers)
-        return HttpResponse(body, content_type="application/json", headers=headers)
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+            return immutable(HttpResponse(status=304, headers=headers))
+        return immutable(HttpResponse(body, content_type="application/json", headers=headers))
 
 
 class RevisionEditApi(SchedulingApi):

@@ -59,6 +59,28 @@ def test_retrieve_is_cached_and_answers_304(
     assert reader_client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
 
+def test_a_tokens_repeated_reads_are_answered_before_the_view(
+    reader_client, scheduler_client, toy_revision, monkeypatch
+):
+    from django.http import HttpResponse
+
+    from core.token_auth import LOCAL_TOKENS
+
+    from ...apis.revisions import RevisionDetailApi
+
+    url = f"/api/v1/revisions/{toy_revision.pk}/"
+    first = reader_client.get(url)
+    monkeypatch.setattr(RevisionDetailApi, "get", lambda *args, **kwargs: HttpResponse(status=418))
+    again = reader_client.get(url)  # remembered for this token (core/token_api.py)
+    assert (again.status_code, again.content, again["ETag"]) == (200, first.content, first["ETag"])
+    assert again["Content-Type"] == "application/json"
+    not_modified = reader_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    assert scheduler_client.get(url).status_code == 418  # another token asks the view
+    LOCAL_TOKENS.clear()  # the token's own copy expired: its answers are not used either
+    assert reader_client.get(url).status_code == 418
+
+
 def test_retrieve_queries_do_not_grow_with_lectures(
     reader_client, comp01, django_assert_max_num_queries
 ):
