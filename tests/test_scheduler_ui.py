@@ -374,16 +374,144 @@ def test_an_edit_of_a_stale_revision_says_so(page: Page, browser: Browser, site:
 
 def test_exports_download(page: Page):
     page.get_by_role("link", name="Open the latest revision").click()
+    page.select_option("#show", "curriculum:Cur1")
+    page.wait_for_url(re.compile(r"show=curriculum"))
+    number = page.locator("h1").inner_text().rsplit("#", 1)[1]
     expected = {
         "Solution file (.sol)": re.compile(r"^\w+ \w+ \d+ \d+$", re.M),
-        "CSV": re.compile(r"^course,teacher,room,day,period,pinned,curricula$", re.M),
+        # Day names and clock times for people (docs/scheduling.md, Exports).
+        "CSV": re.compile(r"^course,teacher,room,day,start,end,pinned,curricula\n"
+                          r"\w+,\w+,\w+,Monday,\d\d:\d\d,\d\d:\d\d,[01],", re.M),
         "iCalendar (all)": re.compile(r"^BEGIN:VCALENDAR", re.M),
-    }
+        "iCalendar (Cur1)": re.compile(r"^X-WR-CALNAME:.*\(Cur1\)", re.M),
+    }  # fmt: skip
+    names = {}
     for label, pattern in expected.items():
         with page.expect_download() as info:
             page.get_by_role("link", name=label).click()
         body = Path(info.value.path()).read_text()
         assert pattern.search(body), (label, body[:200])
+        names[label] = info.value.suggested_filename
+    # Each download names problem, revision and view: the two calendars differ.
+    assert names["iCalendar (all)"] == f"toyexample-revision-{number}-all.ics", names
+    assert names["iCalendar (Cur1)"] == f"toyexample-revision-{number}-curriculum-cur1.ics", names
+    assert len(set(names.values())) == len(names), names
+
+
+# ------------------------------------------------------------------------------ hand-outs
+PRINT_CONTROLS = """() => [...document.querySelectorAll(
+    'nav, header, button, select, input:not([type=hidden]), textarea, form, a.button, .toolbar')]
+  .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def test_print_layouts_show_the_timetable_without_controls(page: Page):
+    grid_url = page.url
+    page.emulate_media(media="print")  # the grid page itself, printed as it is
+    assert page.evaluate(PRINT_CONTROLS) == []
+    expect(page.locator("table.timetable")).to_be_visible()
+    expect(page.locator(".side")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    page.get_by_role("link", name="Print…").click()
+    page.wait_for_url(re.compile(r"/print/\?show=curriculum"))
+    expect(page.locator("section.sheet")).to_have_count(1)
+    expect(page.get_by_role("button", name="Print…")).to_be_visible()  # the script ran
+    check_accessibility(page, "print page (screen)")
+    for each, sheets in (("teacher", 4), ("room", 2), ("curriculum", 2)):
+        page.select_option("#each", each)
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url(re.compile(f"each={each}"))
+        expect(page.locator("section.sheet")).to_have_count(sheets)
+    expect(page.locator("section.sheet h2").first).to_have_text("Curriculum Cur1")
+    expect(page.locator("section.sheet th[scope=row]").first).to_have_text("08:00\N{EN DASH}09:00")
+    page.emulate_media(media="print")
+    assert page.evaluate(PRINT_CONTROLS) == []
+    shot(page, "print-curricula")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "ui-print-curricula.pdf").write_bytes(pdf)
+    # One A4 landscape page (842 x 595 points) per curriculum.
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(boxes) == 2, boxes
+    assert all(abs(float(w) - 841.9) < 2 and abs(float(h) - 595.3) < 2 for w, h in boxes), boxes
+    page.emulate_media(media="screen")
+    page.goto(grid_url)
+
+
+# Nothing wider than the viewport, except inside the grid's own scroll frame.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const found = [];
+  if (document.documentElement.scrollWidth > width) {
+    found.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+  }
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.grid-frame') && !el.classList.contains('grid-frame')) continue;
+    const box = el.getBoundingClientRect();
+    if ((box.width || box.height) && box.right > width + 0.5) {
+      found.push(`${el.tagName.toLowerCase()}.${el.className}: right ${Math.round(box.right)}`);
+    }
+  }
+  return found.slice(0, 10);
+}"""
+
+
+def narrow(page: Page, url: str, name: str) -> None:
+    page.goto(url)
+    assert page.evaluate(OVERFLOW) == [], name
+    shot(page, f"narrow-{name}")
+
+
+def test_every_main_page_fits_400_px(browser: Browser, site: str):
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    phone = context.new_page()
+    phone.set_default_timeout(20_000)
+    watch_policy(phone, state.setdefault("csp_violations", []))  # type: ignore[arg-type]
+    phone.goto(f"{site}/{APP}/")  # to the login page, and back after it
+    assert "/accounts/login/" in phone.url
+    assert phone.evaluate(OVERFLOW) == [], "login"
+    phone.fill("#id_username", SCHEDULER[0])
+    phone.fill("#id_password", SCHEDULER[1])
+    phone.click("main button[type=submit]")
+    phone.wait_for_url(f"{site}/{APP}/")
+    narrow(phone, f"{site}/{APP}/", "problems")
+    check_accessibility(phone, "problem list at 400 px")
+    problem = str(state["problem_url"])
+    narrow(phone, problem, "problem")
+    check_accessibility(phone, "problem summary at 400 px")
+    phone.locator("summary", has_text="Change the calendar").click()
+    assert phone.evaluate(OVERFLOW) == [], "the calendar form"
+    narrow(phone, problem + "generate/", "generate")
+    phone.locator("summary", has_text="Advanced").click()
+    expect(phone.locator("#id_seed")).to_be_visible()
+    assert phone.evaluate(OVERFLOW) == [], "generate, advanced"
+    check_accessibility(phone, "generate at 400 px, advanced open")
+    narrow(phone, problem + "history/", "history")
+    phone.get_by_role("button", name="Compare").click()
+    phone.wait_for_url(re.compile(r"/diff/"))
+    assert phone.evaluate(OVERFLOW) == [], "diff"
+    shot(phone, "narrow-diff")
+    phone.goto(problem)
+    phone.get_by_role("link", name="Open the latest timetable").click()
+    phone.wait_for_url(re.compile(r"/revisions/\d+/"))
+    assert phone.evaluate(OVERFLOW) == [], "grid"
+    frame = phone.locator(".grid-frame").first
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # the grid scrolls in its frame
+    shot(phone, "narrow-grid")
+    check_accessibility(phone, "grid at 400 px")
+    # A card shows its teacher and students on hover.
+    card = phone.locator(".lecture").first
+    card.scroll_into_view_if_needed()
+    card.hover()
+    who = card.locator(".who")
+    expect(who).to_have_text(re.compile(r"^\S.* · \d+ students?$"))
+    assert who.evaluate("el => el.getBoundingClientRect().width") > 20
+    phone.get_by_role("link", name="Print…").click()
+    phone.wait_for_url(re.compile(r"/print/"))
+    assert phone.evaluate(OVERFLOW) == [], "print page"
+    shot(phone, "narrow-print")
+    context.close()
 
 
 def test_read_only_user_sees_no_controls(browser: Browser, site: str):
@@ -395,6 +523,11 @@ def test_read_only_user_sees_no_controls(browser: Browser, site: str):
     expect(reader.locator("table.timetable")).to_be_visible()
     for selector in ("#move-form", "[draggable=true]", "button.mini", "#pin-form"):
         expect(reader.locator(selector)).to_have_count(0)
+    # With no button on a card, the card itself takes the focus and shows teacher and students.
+    card = reader.locator(".lecture").first
+    card.focus()
+    expect(card.locator(".who")).to_have_text(re.compile(r" · \d+ students?$"))
+    assert card.locator(".who").evaluate("el => el.getBoundingClientRect().width") > 20
     expect(reader.get_by_role("link", name=re.compile("Generate"))).to_have_count(0)
     check_accessibility(reader, "grid, read-only")
     reader.context.close()
@@ -479,7 +612,7 @@ def test_a_term_is_entered_in_the_pages(page: Page, site: str):
 
     page.get_by_role("link", name="Intro to Physics").click()
     expect(page.locator("h1")).to_have_text("Intro to Physics")
-    page.get_by_role("checkbox", name="Mon, period 1").check()
+    page.get_by_role("checkbox", name="Mon 08:00").check()  # periods by clock time
     page.get_by_role("checkbox", name="Room 2.14").check()
     check_accessibility(page, "a course's page")
     page.get_by_role("button", name="Save the course").click()

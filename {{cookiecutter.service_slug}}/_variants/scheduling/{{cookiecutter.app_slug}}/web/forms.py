@@ -38,6 +38,8 @@ class FastSelect(forms.Select):
 class RevisionChoice(forms.ModelChoiceField[Revision]):
     """A revision of the form's problem, named by its number and origin."""
 
+    widget = FastSelect  # a long history must not cost a template render per option
+
     def label_from_instance(self, obj: Revision) -> str:
         return f"#{obj.number} ({obj.origin})"
 
