@@ -1,4 +1,5 @@
-"""Benchmark the template: render time, and the generated suite's time on SQLite and MariaDB.
+"""Benchmark the template: render time, a worker's start, and the generated suite's time on
+SQLite and MariaDB.
 
     .venv/bin/python scripts/bench_template.py [--renders 10] [--skip-suites] [--against REV]
         [--revision REV]
@@ -10,6 +11,7 @@ machine's speed varies from day to day, a ratio measured in one run does not.
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -76,10 +78,42 @@ def run_suite(project: Path, label: str, env: dict[str, str], marker: list[str])
     return timed(label, suite)
 
 
+def worker_start(project: Path, label: str, starts: int = 3) -> float:
+    """Median seconds from starting a Celery worker of the render (Redis broker, as the
+    MariaDB + Redis tests start theirs) to its "ready" line."""
+    python = installed_python(project)
+    slug = project.name
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": f"{slug}.environments.ci",
+        **service_env("bench", 6),
+    }
+    seconds = []
+    for _ in range(starts):
+        started = time.perf_counter()
+        worker = subprocess.Popen(
+            [python, "-m", "celery", "-A", slug, "worker", "--pool", "solo", "-l", "info"],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        try:
+            for line in worker.stdout or []:
+                if " ready." in line:
+                    seconds.append(time.perf_counter() - started)
+                    break
+            else:
+                sys.exit(f"{label}: the worker exited without getting ready")
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    median = statistics.median(seconds)
+    print(f"{label}: median {median:.2f} s over {starts} starts", flush=True)
+    return median
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--renders", type=int, default=10)
-    parser.add_argument("--skip-suites", action="store_true")
+    parser.add_argument("--skip-suites", action="store_true", help="renders and worker starts only")
     parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
     parser.add_argument(
         "--revision", metavar="REV", help="time the suites of this revision, not the working tree"
@@ -96,11 +130,16 @@ def main() -> None:
             f"default render: median {statistics.median(times) * 1000:.0f} ms, "
             f"max {max(times) * 1000:.0f} ms over {args.renders} renders"
         )
-        if args.skip_suites:
-            return
         if args.revision:
             project = bake_revision(args.revision, Path(tmp) / "measured")
         baseline = bake_revision(args.against, Path(tmp) / "baseline") if args.against else None
+        if baseline:
+            before = worker_start(baseline, f"worker ready at {args.against}")
+        now = worker_start(project, "worker ready")
+        if baseline:
+            print(f"  ratio to {args.against}: {now / before:.2f}")
+        if args.skip_suites:
+            return
         for (label, env, marker), old in zip(
             suites(project), suites(baseline) if baseline else [None, None], strict=True
         ):
