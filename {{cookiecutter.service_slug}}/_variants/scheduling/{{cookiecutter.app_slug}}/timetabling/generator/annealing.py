@@ -26,7 +26,7 @@ from .objective import BaseLectures
 SA_SHARE = 0.9  # share of the search time spent annealing (the rest: CP-SAT neighbourhoods)
 SA_T_START = 1.0  # annealing temperature at the start and the end of the schedule
 SA_T_END = 0.02
-SA_KEMPE_P = 0.0  # share of the compiled moves that are Kempe-chain swaps (`annealing_kempe`)
+SA_KEMPE_P = 0.1  # share of the compiled moves that are Kempe-chain swaps (`annealing_kempe`)
 CHUNK_SECONDS = 0.1  # kernel calls last about this long, between stop checks and progress
 FALLBACK_SLICE = 1.0  # seconds of Python annealing between checks whether the kernel is ready
 

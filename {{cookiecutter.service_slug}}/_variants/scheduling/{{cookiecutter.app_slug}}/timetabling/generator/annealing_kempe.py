@@ -24,9 +24,20 @@ its numbers of courses and curricula, x[9] which of its lectures are placed.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from .annealing_terms import course_cost, course_day, curriculum_day, iso_around, place
 from .annealing_terms import entry_jit as _entry_jit
 from .annealing_terms import helper_jit as _helper_jit
+
+
+@_entry_jit
+def _put(s, k, d, i, t, r, sign) -> None:
+    """`place`, compiled once and called: inlined at each of this module's call sites, it made
+    the kernel's compile several times longer, for a move that runs far less often."""
+    place(s, k, d, i, t, r, sign)
 
 
 @_helper_jit
@@ -92,7 +103,7 @@ def _clear(x) -> None:
         seen_q[curricula[i]] = 0
 
 
-@_helper_jit
+@_entry_jit
 def _cost(s, k, d, x, t1, t2) -> int:
     """The cost terms the chain's lectures, courses and curricula read at t1 and t2."""
     lc, lt, lr, qcnt = s[0], s[1], s[2], s[5]
@@ -144,12 +155,12 @@ def _move(s, k, d, x, t1, t2) -> bool:
     chain, old_t, old_r, placed, n = x[0], x[1], x[2], x[9], x[8][0]
     R = d[1]
     for i in range(n):
-        place(s, k, d, chain[i], old_t[i], old_r[i], -1)
+        _put(s, k, d, chain[i], old_t[i], old_r[i], -1)
     for i in range(n):  # first every lecture whose room is free in its new period
         to, r = t2 if old_t[i] == t1 else t1, old_r[i]
         placed[i] = occ[to * R + r] < 0 and roomok[lc[chain[i]] * R + r]
         if placed[i]:
-            place(s, k, d, chain[i], to, r, 1)
+            _put(s, k, d, chain[i], to, r, 1)
     for i in range(n):
         if placed[i]:
             continue
@@ -158,11 +169,11 @@ def _move(s, k, d, x, t1, t2) -> bool:
         if r < 0:
             for j in range(n):
                 if placed[j]:
-                    place(s, k, d, chain[j], lt[chain[j]], lr[chain[j]], -1)
+                    _put(s, k, d, chain[j], lt[chain[j]], lr[chain[j]], -1)
             for j in range(n):
-                place(s, k, d, chain[j], old_t[j], old_r[j], 1)
+                _put(s, k, d, chain[j], old_t[j], old_r[j], 1)
             return False
-        place(s, k, d, chain[i], to, r, 1)
+        _put(s, k, d, chain[i], to, r, 1)
         placed[i] = 1
     return True
 
@@ -189,6 +200,34 @@ def kempe_undo(s, k, d, x) -> None:
     lt, lr = s[1], s[2]
     chain, old_t, old_r, n = x[0], x[1], x[2], x[8][0]
     for i in range(n):
-        place(s, k, d, chain[i], lt[chain[i]], lr[chain[i]], -1)
+        _put(s, k, d, chain[i], lt[chain[i]], lr[chain[i]], -1)
     for i in range(n):
-        place(s, k, d, chain[i], old_t[i], old_r[i], 1)
+        _put(s, k, d, chain[i], old_t[i], old_r[i], 1)
+
+
+@_helper_jit
+def keep_best(lt, lr, best_lt, best_lr) -> None:
+    for i in range(lt.shape[0]):  # a slice copy would need NRT
+        best_lt[i] = lt[i]
+        best_lr[i] = lr[i]
+
+
+@_entry_jit
+def kempe_step(s, k, d, x, a, temp, cost, best, best_lt, best_lr):
+    """One annealing step of the kernel with a Kempe-chain move of lecture a to a random
+    period: (cost, best) after it, the best timetable copied when it improves."""
+    lt, lr, mob = s[1], s[2], k[7]
+    t2 = np.random.randint(d[0])
+    if mob[a] != 2 or t2 == lt[a]:
+        return cost, best
+    done, delta = kempe_apply(s, k, d, x, a, t2)
+    if not done:
+        return cost, best
+    if delta <= 0 or np.random.random() < math.exp(-delta / temp):
+        cost += delta
+        if cost < best:
+            best = cost
+            keep_best(lt, lr, best_lt, best_lr)
+    else:
+        kempe_undo(s, k, d, x)
+    return cost, best

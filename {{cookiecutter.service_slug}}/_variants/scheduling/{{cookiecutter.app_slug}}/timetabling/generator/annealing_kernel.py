@@ -26,7 +26,7 @@ import threading
 import numpy as np
 
 from ..model import Course, Curriculum, Problem, Room
-from .annealing_kempe import kempe_apply, kempe_undo
+from .annealing_kempe import keep_best, kempe_step
 from .annealing_reference import Annealer
 from .annealing_terms import course_cost, day_terms, iso_around, place, shares
 from .annealing_terms import entry_jit as _entry_jit
@@ -133,43 +133,14 @@ def _allowed(s, k, d, a, b, ta, ra, tb, rb) -> bool:
     return ta == tb or (_can(s, k, d, ca, tb, cb) and _can(s, k, d, cb, ta, ca))
 
 
-@_helper_jit
-def _keep(lt, lr, best_lt, best_lr) -> None:
-    for i in range(lt.shape[0]):  # a slice copy would need NRT
-        best_lt[i] = lt[i]
-        best_lr[i] = lr[i]
-
-
-@_helper_jit
-def _single(s, k, d, a, tb, rb):
-    """Move lecture a to (tb, rb), or swap it with the lecture there: (done, change in cost)."""
-    lc, lt, lr, occ, room_cost = s[0], s[1], s[2], s[3], k[2]
-    R, W = d[1], d[4]
-    ca, ta, ra = lc[a], lt[a], lr[a]
-    b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
-    if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
-        return False, 0
-    cb = lc[b] if b >= 0 else -1
-    before = _local(s, k, d, ca, cb, ta, tb)
-    _exchange(s, k, d, a, b, ta, ra, tb, rb)
-    delta = _local(s, k, d, ca, cb, ta, tb) - before
-    delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
-    if W:
-        delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
-    if b >= 0:
-        delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
-        if W:
-            delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
-    return True, delta
-
-
 @_entry_jit
 def _kernel(s, k, d, x, n_iter, temp0, temp1, moves_p, cost, best, best_lt, best_lr):
     """Anneal for n_iter moves, the temperature going geometrically from temp0 to temp1;
-    moves_p: the shares of room-only moves and of Kempe-chain moves."""
-    lt, lr, occ = s[1], s[2], s[3]
-    mob, movable = k[7], k[8]
-    T, R = d[0], d[1]
+    moves_p: the shares of room-only moves and of Kempe-chain moves (each compiled apart, in
+    `kempe_step`: inlined here, it made the kernel's compile twice as long)."""
+    lc, lt, lr, occ = s[0], s[1], s[2], s[3]
+    room_cost, mob, movable = k[2], k[7], k[8]
+    T, R, W = d[0], d[1], d[4]
     room_move_p, kempe_p = moves_p[0], moves_p[1]
     log_ratio = math.log(temp1 / temp0)
     temp = temp0
@@ -177,29 +148,33 @@ def _kernel(s, k, d, x, n_iter, temp0, temp1, moves_p, cost, best, best_lt, best
         if (it & 255) == 0:
             temp = temp0 * math.exp(log_ratio * it / n_iter)
         a = movable[np.random.randint(movable.shape[0])]
-        ta, ra, b = lt[a], lr[a], -1
-        kempe = kempe_p > 0.0 and np.random.random() < kempe_p
-        if kempe:
-            tb, rb = np.random.randint(T), ra
-            if mob[a] != 2 or tb == ta:
-                continue
-            done, delta = kempe_apply(s, k, d, x, a, tb)
-        else:
-            tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
-            rb = np.random.randint(R)
-            if tb == ta and rb == ra:
-                continue
-            b = occ[tb * R + rb]
-            done, delta = _single(s, k, d, a, tb, rb)
-        if not done:
+        if kempe_p > 0.0 and np.random.random() < kempe_p:
+            cost, best = kempe_step(s, k, d, x, a, temp, cost, best, best_lt, best_lr)
             continue
+        ca, ta, ra = lc[a], lt[a], lr[a]
+        tb = ta if mob[a] == 1 or np.random.random() < room_move_p else np.random.randint(T)
+        rb = np.random.randint(R)
+        if tb == ta and rb == ra:
+            continue
+        b = occ[tb * R + rb]  # -1: a moves to a free room; else a and b swap
+        if not _allowed(s, k, d, a, b, ta, ra, tb, rb):
+            continue
+        cb = lc[b] if b >= 0 else -1
+        before = _local(s, k, d, ca, cb, ta, tb)
+        _exchange(s, k, d, a, b, ta, ra, tb, rb)
+        delta = _local(s, k, d, ca, cb, ta, tb) - before
+        delta += room_cost[ca * R + rb] - room_cost[ca * R + ra]
+        if W:
+            delta += W * _base_delta(k, d, ca, ta, ra, tb, rb)
+        if b >= 0:
+            delta += room_cost[cb * R + ra] - room_cost[cb * R + rb]
+            if W:
+                delta += W * _base_delta(k, d, cb, tb, rb, ta, ra)
         if delta <= 0 or np.random.random() < math.exp(-delta / temp):
             cost += delta
             if cost < best:
                 best = cost
-                _keep(lt, lr, best_lt, best_lr)
-        elif kempe:
-            kempe_undo(s, k, d, x)
+                keep_best(lt, lr, best_lt, best_lr)
         else:
             _exchange(s, k, d, a, b, tb, rb, ta, ra)
     return cost, best
