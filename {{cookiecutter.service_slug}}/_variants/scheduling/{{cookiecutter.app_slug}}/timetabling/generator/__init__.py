@@ -34,8 +34,9 @@ Parameters of `solve` (all keyword-only after `problem`):
 The modules are the search's strategies, each over one `context.SearchContext`:
 `indexed_problem` (the problem as integers), `objective` (the cost of a timetable),
 `penalties`, `period_model` and `sub_model` (the CP-SAT models), `construction`, `rooms`,
-`repair`, `annealing` (with `annealing_kernel`, compiled, its day terms in `annealing_terms`,
-and `annealing_reference`, its Python twin), `neighbourhoods` and `lns`, `explain`
+`repair`, `annealing` (with `annealing_kernel`, compiled, its terms in `annealing_terms`, its
+Kempe-chain move in `annealing_kempe`, and `annealing_reference`, the Python twin of its
+single moves), `neighbourhoods` and `lns`, `explain`
 (infeasibility), and `search`, which runs them in order. Nothing outside this package imports
 those modules (an import contract says so); everything public is here.
 """
