@@ -178,7 +178,10 @@ TAB_TARGETS = """() => {
   const folded = el => el.tagName !== 'SUMMARY' && el.closest('details:not([open])') !== null;
   const shown = el => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
     && getComputedStyle(el).visibility !== 'hidden' && !folded(el);
-  const targets = all.filter(shown);
+  // A radio group is one Tab stop (its checked button); arrows move within it.
+  const grouped = el => el.type === 'radio' && !el.checked && el.form !== null
+    && [...el.form.elements].some(o => o.type === 'radio' && o.name === el.name && o.checked);
+  const targets = all.filter(el => shown(el) && !grouped(el));
   targets.forEach((el, i) => el.setAttribute('data-ax-tab', String(i)));
   return targets.length;
 }"""
@@ -247,12 +250,11 @@ def default_data(page: Page) -> Path:
     return project / APP / "timetabling" / "data"
 
 
-def generate(page: Page, *, time_limit: int, weight: int | None = None) -> None:
+def generate(page: Page, *, time_limit: int) -> None:
+    """The generate form with its defaults (with a base revision: repair the latest)."""
     page.goto(str(state["problem_url"]))
     page.get_by_role("link", name="Generate a timetable").click()
     page.fill("#id_time_limit", str(time_limit))
-    if weight is not None:
-        page.fill("#id_min_change_weight", str(weight))
     page.get_by_role("button", name="Start").click()
 
 
@@ -331,8 +333,19 @@ def test_pin_and_regenerate_with_minimal_change_keeps_the_pin(page: Page, site: 
     expect(page.locator(f".lecture[data-lecture='{kept}']")).to_have_class(re.compile("pinned"))
     expect(page.locator(f".lecture[data-lecture='{kept}'] .tag.pin")).to_have_text("⚑ pinned")
 
-    generate(page, time_limit=4, weight=10)
-    page.wait_for_url(re.compile(r"/revisions/\d+/"), timeout=60_000)
+    # The form's defaults with a base: repair the latest revision, moving as little as possible.
+    generate(page, time_limit=4)
+    page.wait_for_url(re.compile(r"/runs/\d+/$"))
+    moved = page.locator("[data-field=moved_text]")
+    expect(moved).to_have_text(re.compile(r"^\d+ of 16 lectures moved against base revision #4\.$"),
+                               timeout=60_000)  # fmt: skip
+    assert int(moved.inner_text().split()[0]) <= 4, moved.inner_text()  # the conflict, mended
+    compare = page.get_by_role("link", name="Compare with the base revision")
+    assert re.search(r"/diff/\?against=\d+&revision=\d+$", compare.get_attribute("href") or "")
+    shot(page, "run-repaired")
+    check_accessibility(page, "finished repair run")
+    page.get_by_role("link", name="Open the timetable").click()
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
     expect(page.locator("h1")).to_contain_text("revision #5")
     expect(page.locator(".cost .total")).to_contain_text("feasible")
     page.select_option("#show", "all:")

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     INVALID_BASE_REVISION = "invalid_base_revision"
     INVALID_MIN_CHANGE_WEIGHT = "invalid_min_change_weight"
     INVALID_AGAINST = "invalid_against"
+    INVALID_MODE = "invalid_mode"
     INVALID_TERM = "invalid_term"
     INVALID_NAME = "invalid_name"
     UNKNOWN_COURSE = "unknown_course"
@@ -27,6 +28,8 @@ class ErrorCode(StrEnum):
     RUN_FINISHED = "run_finished"
     STALE_REVISION = "stale_revision"
     NAME_TAKEN = "name_taken"
+    NOTHING_TO_RESTORE = "nothing_to_restore"
+    NOT_PUBLISHABLE = "not_publishable"
     # No timetable can exist (422), or a run found none
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"

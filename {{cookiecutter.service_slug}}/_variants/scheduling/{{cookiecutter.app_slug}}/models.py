@@ -60,6 +60,11 @@ class Problem(models.Model):
     day_start = models.TimeField(default=time(8, 0))
     period_minutes = models.PositiveSmallIntegerField(default=60)
     CALENDAR_FIELDS = ("time_zone", "term_start", "term_end", "day_start", "period_minutes")
+    # The revision the team has published (at most one at a time; services/revision_actions.py).
+    published_revision = models.ForeignKey(
+        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -270,6 +275,9 @@ class GenerationRun(models.Model):
     result_revision = models.ForeignKey(
         Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Lectures of the base revision the result does not keep where they were (moved, or given
+    # another room); None without a base.
+    moved_lectures = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

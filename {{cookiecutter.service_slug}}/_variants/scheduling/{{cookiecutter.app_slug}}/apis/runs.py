@@ -20,7 +20,7 @@ from ..models import GenerationRun
 from ..selectors.problems import problem_get
 from ..selectors.revisions import revision_get
 from ..selectors.runs import run_get, run_list
-from ..services.runs import run_cancel, run_start
+from ..services.runs import REPAIR_WEIGHT, RunMode, run_cancel, run_start
 from ..timetabling.formulations import generation_formulations
 from .common import ERROR, MAX_ID, SchedulingApi, get_or_404, valid
 
@@ -49,6 +49,15 @@ class RunStartInput(serializers.Serializer[Any]):
     min_change_weight = serializers.IntegerField(
         min_value=0, max_value=1000, required=False, allow_null=True, default=None
     )
+    mode = serializers.ChoiceField(
+        choices=[m.value for m in RunMode],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="What to do with base_revision: repair (move as little as possible; "
+        f"min_change_weight {REPAIR_WEIGHT} unless given), improve (its pins kept, the rest "
+        "free; no weight) or start_over (no base). Absent: the two options as given.",
+    )
 
 
 @extend_schema_field(
@@ -63,6 +72,13 @@ class HistoryField(serializers.JSONField):
 
 class RunOutput(serializers.ModelSerializer[GenerationRun]):
     created_by = serializers.CharField(source="created_by.username", default=None)
+    moved_lectures = serializers.IntegerField(
+        allow_null=True,
+        read_only=True,
+        help_text="Once finished with a base revision: how many of its lectures the result "
+        "does not keep where they were (compare them with revisions/{result_revision}/diff/"
+        "?against={base_revision}); null without a base.",
+    )
     finished = serializers.BooleanField()
     history = HistoryField(
         help_text="The best cost over time: [elapsed seconds, best cost, bound or null] at each "
@@ -92,6 +108,7 @@ class RunOutput(serializers.ModelSerializer[GenerationRun]):
             "error_message",
             "error_extra",
             "result_revision",
+            "moved_lectures",
             "created_by",
             "created_at",
             "started_at",

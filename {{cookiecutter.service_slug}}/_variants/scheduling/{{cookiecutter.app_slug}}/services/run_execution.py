@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -84,7 +85,7 @@ def run_execute(*, run_id: int, delivery: str | None = None) -> str:
         monitor.join()
     with monitor.lock:  # the whole curve, stored with the result
         history = list(monitor.history)
-    return _run_store_result(run, result, pins=pins, history=history)
+    return _run_store_result(run, result, pins=pins, history=history, base=base_lectures)
 
 
 def _run_claim(run_id: int, owner: str) -> GenerationRun | None:
@@ -228,7 +229,12 @@ class _Monitor(threading.Thread):
 
 @transaction.atomic
 def _run_store_result(
-    run: GenerationRun, result: Any, *, pins: list[Lecture], history: list[list[Any]]
+    run: GenerationRun,
+    result: Any,
+    *,
+    pins: list[Lecture],
+    history: list[list[Any]],
+    base: list[Lecture],
 ) -> str:
     current = GenerationRun.objects.select_for_update().filter(pk=run.pk).first()
     if current is None or current.status != Status.RUNNING or current.owner != run.owner:
@@ -261,7 +267,14 @@ def _run_store_result(
         note=f"Generation run {run.pk} ({result.status})",
     )
     status = Status.CANCELLED if current.cancel_requested else Status.SUCCEEDED
+    kept = Counter(result.assignments)
+    moved = sum((Counter(lec.assignment for lec in base) - kept).values()) if base else None
     _run_finish(
-        run, status=status, result_revision=revision, best_cost=revision.total_cost, **progress
+        run,
+        status=status,
+        result_revision=revision,
+        best_cost=revision.total_cost,
+        moved_lectures=moved,
+        **progress,
     )
     return status

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -24,6 +25,49 @@ from ..timetabling.formulations import generation_formulations
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # deliveries of one run (re-delivery after a lost worker) before giving up
+# Repair's cost of each lecture moved away from the base: above what moving one lecture can save
+# in soft costs, so only hard violations (and pins) make a repair move lectures.
+REPAIR_WEIGHT = 100
+
+
+class RunMode(StrEnum):
+    """What a regeneration may do to its base revision, in the team's words."""
+
+    REPAIR = "repair"  # the base, each move costing REPAIR_WEIGHT (or the weight given)
+    IMPROVE = "improve"  # the base's pins kept, every other lecture free
+    START_OVER = "start_over"  # no base at all
+
+
+def run_mode_options(
+    *, mode: str, base_revision: Revision | None, min_change_weight: int | None
+) -> tuple[Revision | None, int | None]:
+    """The run options (base revision, minimal-change weight) a mode stands for."""
+    if mode not in RunMode.__members__.values():
+        raise ApplicationError(
+            f"Unknown mode {mode!r}.",
+            code=ErrorCode.INVALID_MODE,
+            extra={"choices": [m.value for m in RunMode]},
+        )
+    if mode == RunMode.START_OVER:
+        if base_revision is not None or min_change_weight:
+            raise ApplicationError(
+                "Starting over takes no base revision and no minimal-change weight.",
+                code=ErrorCode.INVALID_MODE,
+            )
+        return None, None
+    if base_revision is None:
+        raise ApplicationError(
+            f"To {mode} a timetable, choose its base revision.",
+            code=ErrorCode.INVALID_BASE_REVISION,
+        )
+    if mode == RunMode.IMPROVE:
+        if min_change_weight:
+            raise ApplicationError(
+                "Improving moves lectures freely: give no minimal-change weight (or repair).",
+                code=ErrorCode.INVALID_MIN_CHANGE_WEIGHT,
+            )
+        return base_revision, None
+    return base_revision, REPAIR_WEIGHT if min_change_weight is None else min_change_weight
 
 
 def run_start(
@@ -36,9 +80,16 @@ def run_start(
     min_change_weight: int | None = None,
     created_by: User | None = None,
     enqueue: bool = True,
+    mode: str | None = None,
 ) -> GenerationRun:
-    """Queue a generation; the worker picks it up once this transaction has committed."""
+    """Queue a generation; the worker picks it up once this transaction has committed.
+
+    With a `mode` (RunMode), the base revision and weight are read in its terms."""
     formulation = formulation.upper()
+    if mode is not None:
+        base_revision, min_change_weight = run_mode_options(
+            mode=mode, base_revision=base_revision, min_change_weight=min_change_weight
+        )
     _check_request(problem, formulation, time_limit, base_revision, min_change_weight)
     _check_feasible(problem, formulation, base_revision)
     with transaction.atomic():

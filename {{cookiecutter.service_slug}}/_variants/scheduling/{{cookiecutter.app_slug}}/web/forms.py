@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..clock import Clock
 from ..lectures import Lecture
 from ..models import Revision
+from ..services.runs import REPAIR_WEIGHT, RunMode
 from ..timetabling.formulations import generation_formulations
 from .wording import formulation_label
 
@@ -88,21 +89,33 @@ class GenerateForm(forms.Form):
         help_text="Where the solver's random choices start. Another seed gives another "
         "timetable of about the same cost; keep 0 unless you want a different one.",
     )
-    ADVANCED = ("seed",)
     base_revision = BaseRevisionChoice(
         label="Base revision",
         queryset=Revision.objects.none(),
         required=False,
         empty_label="None: start from scratch",
-        help_text="Its pinned lectures are kept; with a weight, changes to it cost extra.",
+        help_text="The timetable to start from; its pinned lectures stay where they are.",
+    )
+    mode = forms.ChoiceField(
+        label="What to do with the base revision",
+        choices=[
+            (RunMode.REPAIR.value, "Repair: move as little as possible"),
+            (RunMode.IMPROVE.value, "Improve: keep the pinned lectures, move the rest freely"),
+            (RunMode.START_OVER.value, "Start over: ignore the base revision"),
+        ],
+        initial=RunMode.REPAIR.value,
+        widget=forms.RadioSelect,
     )
     min_change_weight = forms.IntegerField(
-        label="Minimal-change weight",
+        label="Minimal-change weight (repair)",
         min_value=0,
         max_value=1000,
         required=False,
-        help_text="Cost of each lecture moved away from the base revision (needs a base).",
+        help_text=f"Cost of each lecture a repair moves away from the base revision; "
+        f"blank: {REPAIR_WEIGHT}, enough that only hard violations and pins move lectures.",
     )
+    ADVANCED = ("seed", "min_change_weight")
+    CHOICES = ("mode",)
 
     def __init__(self, *args: Any, problem: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,21 +126,36 @@ class GenerateForm(forms.Form):
         time_limit.widget.attrs["max"] = limit
         revisions = Revision.objects.filter(problem=problem).order_by("-number")
         cast(BaseRevisionChoice, self.fields["base_revision"]).queryset = revisions
+        if not revisions.exists():  # nothing to start from: a first timetable
+            for name in ("base_revision", "mode", "min_change_weight"):
+                del self.fields[name]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.ADVANCED]
+        hidden = (*self.ADVANCED, *self.CHOICES)
+        return [self[name] for name in self.fields if name not in hidden]
+
+    def choice_fields(self) -> list[forms.BoundField]:
+        """Radio buttons, shown as a fieldset (_choices.html)."""
+        return [self[name] for name in self.CHOICES if name in self.fields]
 
     def advanced_fields(self) -> list[forms.BoundField]:
         """Folded under "Advanced" on the page: few people need them."""
-        return [self[name] for name in self.ADVANCED]
+        return [self[name] for name in self.ADVANCED if name in self.fields]
 
     def advanced_errors(self) -> bool:
         return any(name in self.errors for name in self.ADVANCED)
 
     def clean(self) -> dict[str, Any]:
+        """`mode` as the run options (services.runs.run_mode_options); no base: start over."""
         data = super().clean() or self.cleaned_data
-        if data.get("min_change_weight") and not data.get("base_revision"):
-            self.add_error("min_change_weight", "A minimal-change weight needs a base revision.")
+        if "mode" not in self.fields:
+            data["mode"] = RunMode.START_OVER.value
+        elif not data.get("base_revision") or data.get("mode") == RunMode.START_OVER:
+            data.update(mode=RunMode.START_OVER.value, base_revision=None)
+            if data.get("min_change_weight"):
+                self.add_error("min_change_weight", "Only a repair takes a minimal-change weight.")
+        elif data.get("mode") == RunMode.IMPROVE and data.get("min_change_weight"):
+            self.add_error("min_change_weight", "Only a repair takes a minimal-change weight.")
         return data
 
 

@@ -14,7 +14,7 @@ from core.exceptions import ApplicationError, ConflictError
 
 from ..models import GenerationRun
 from ..selectors.revisions import revision_latest_id
-from ..selectors.runs import run_get
+from ..selectors.runs import run_changes, run_get
 from ..services.runs import run_cancel, run_start
 from .common import (
     grid_url,
@@ -47,8 +47,9 @@ def problem_generate_page(request: HttpRequest, problem_id: int) -> HttpResponse
                 run = run_get(run_id=run.pk) or run
                 if run.status == GenerationRun.Status.SUCCEEDED and run.result_revision_id:
                     # Tasks ran eagerly (no broker): the timetable is already there.
-                    messages.success(request, f"Run {run.pk} finished: cost {run.best_cost}.")
-                    return HttpResponseRedirect(grid_url(run.result_revision_id))
+                    messages.success(request, _finished_sentence(run))
+                    if not run.base_revision_id:  # else the run page: what moved, compared
+                        return HttpResponseRedirect(grid_url(run.result_revision_id))
                 return HttpResponseRedirect(page_url("run-detail", run.pk))
         status = 400
     else:
@@ -57,8 +58,26 @@ def problem_generate_page(request: HttpRequest, problem_id: int) -> HttpResponse
     return render_page(request, "generate.html", {"problem": problem, "form": form}, status=status)
 
 
+def _moved_sentence(changes: dict[str, Any]) -> str:
+    moved, total = changes["moved"], changes["lectures"]
+    what = "lecture" if total == 1 else "lectures"
+    return f"{moved} of {total} {what} moved against base revision #{changes['base_number']}."
+
+
+def _finished_sentence(run: GenerationRun) -> str:
+    changes = run_changes(run=run)
+    moved = f" {_moved_sentence(changes)}" if changes else ""
+    return f"Run {run.pk} finished: cost {run.best_cost}.{moved}"
+
+
 def _run_state(run: GenerationRun) -> dict[str, Any]:
     result_url = grid_url(run.result_revision_id) if run.result_revision_id else ""
+    changes = run_changes(run=run) if run.finished else None
+    diff_url = ""
+    if changes:
+        query = f"?against={changes['base']}&revision={changes['result']}"
+        diff_url = page_url("problem-diff", run.problem_id) + query
+    succeeded = run.status == GenerationRun.Status.SUCCEEDED
     return {
         "id": run.pk,
         "status": run.status,
@@ -72,7 +91,11 @@ def _run_state(run: GenerationRun) -> dict[str, Any]:
         "cancel_requested": run.cancel_requested,
         "error_message": run.error_message,
         "result_url": result_url,
-        "redirect": result_url if run.status == GenerationRun.Status.SUCCEEDED else "",
+        # With a base, the page stays: it says what moved and links to the comparison.
+        "redirect": result_url if succeeded and not run.base_revision_id else "",
+        "moved_lectures": changes["moved"] if changes else None,
+        "moved_text": _moved_sentence(changes) if changes else "",
+        "diff_url": diff_url,
     }
 
 
