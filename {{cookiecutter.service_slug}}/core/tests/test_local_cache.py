@@ -1,10 +1,11 @@
-from core import local_cache
+import time
+
 from core.local_cache import LocalCache
 
 
-def test_entries_expire_and_are_forgotten(monkeypatch):
+def test_entries_expire_and_are_forgotten(monkeypatch) -> None:
     now = [100.0]
-    monkeypatch.setattr(local_cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])  # the clock core.local_cache reads
     values: LocalCache[str] = LocalCache(seconds=5, size=10)
     values.put("a", "A")
     values.put("b", "B", seconds=60)
@@ -16,7 +17,7 @@ def test_entries_expire_and_are_forgotten(monkeypatch):
     assert values.get("b") is None
 
 
-def test_the_oldest_entry_goes_first_past_the_size():
+def test_the_oldest_entry_goes_first_past_the_size() -> None:
     values: LocalCache[int] = LocalCache(seconds=60, size=3)
     for i in range(5):
         values.put(i, i)

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from .timetabling import DAY_NAMES
+
 MINUTES_A_DAY = 24 * 60
 EN_DASH = "\N{EN DASH}"
-# How the verifier names a slot in its sentences: "Mon period 2", "day 8 period 0".
-_VERIFIER_SLOT = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|day (\d+)) period (\d+)\b")
+# How the verifier names a slot in its sentences (timetabling.day_name): "Mon period 2",
+# "day 8 period 0".
+_SHORT_DAYS = "|".join(name[:3] for name in DAY_NAMES)
+_VERIFIER_SLOT = re.compile(rf"\b({_SHORT_DAYS}|day (\d+)) period (\d+)\b")
 
 
 @dataclass(frozen=True)

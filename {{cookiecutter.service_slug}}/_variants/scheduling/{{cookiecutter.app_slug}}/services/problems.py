@@ -173,16 +173,23 @@ def problem_create(*, name: str, created_by: User | None = None, **week: int) ->
     )
 
 
+WEEK_WORDS = {
+    "days": "Days per week",
+    "periods_per_day": "Periods per day",
+    "max_daily_lectures": "The maximum daily lectures",
+}
+
+
 def _check_week(week: dict[str, int]) -> None:
-    days, periods = week.get("days", 1), week.get("periods_per_day", 1)
-    if not (days >= 1 and periods >= 1 and days * periods <= timetabling.MAX_SLOTS):
-        raise ApplicationError(
-            f"A week has 1 to {timetabling.MAX_SLOTS} periods in all, at least one day of at "
-            "least one period."
-        )
-    low, high = week.get("min_daily_lectures", 0), week.get("max_daily_lectures", 0)
-    if high and high < low:
-        raise ApplicationError("The maximum daily lectures are below the minimum.")
+    fault = timetabling.week_fault(
+        week.get("days", 1),
+        week.get("periods_per_day", 1),
+        week.get("min_daily_lectures", 0),
+        week.get("max_daily_lectures", 0),
+    )
+    if fault is not None:
+        field, reason = fault
+        raise ApplicationError(f"{WEEK_WORDS[field]}: {reason}.")
 
 
 @transaction.atomic

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 from . import formats
 from .formats import *  # noqa: F403  (the formats' public names are this package's)
 from .formulations import FORMULATIONS
-from .model import Assignment, Course, Curriculum, Problem, Room, day_name
+from .model import DAY_NAMES, Assignment, Course, Curriculum, Problem, Room, day_name, week_fault
 from .verifier import Component, Verification, Violation, verify
 
 __all__ = [
     *formats.__all__,
+    "DAY_NAMES",
     "FORMULATIONS",
     "Assignment",
     "Component",
@@ -28,6 +29,7 @@ __all__ = [
     "Violation",
     "day_name",
     "verify",
+    "week_fault",
 ]
 
 

@@ -9,12 +9,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_SLOTS = 10_000  # days x periods per day: bounds the dense arrays of the verifier and solver
 
 
 def day_name(day: int, days: int) -> str:
     """Mon..Sun in a week of up to seven days, else `day N` (days are 0-based)."""
-    return DAY_NAMES[day] if days <= len(DAY_NAMES) else f"day {day}"
+    return DAY_NAMES[day][:3] if days <= len(DAY_NAMES) else f"day {day}"
+
+
+def week_fault(
+    days: int, periods_per_day: int, min_daily: int = 0, max_daily: int = 0
+) -> tuple[str, str] | None:
+    """What makes a week invalid, as (field, reason), or None: the one rule every way in (ITC
+    files, CSV workbooks, the API and the pages) applies."""
+    if days < 1:
+        return "days", "must be at least 1"
+    if periods_per_day < 1:
+        return "periods_per_day", "must be at least 1"
+    if days * periods_per_day > MAX_SLOTS:
+        return "periods_per_day", f"days x periods per day is more than {MAX_SLOTS}"
+    if max_daily and max_daily < min_daily:
+        return "max_daily_lectures", "is below the minimum daily lectures"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

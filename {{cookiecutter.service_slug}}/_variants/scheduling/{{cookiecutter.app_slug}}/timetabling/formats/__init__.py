@@ -8,11 +8,12 @@ ids the way the official validator does. A term can also come as CSV files in a 
 where names may hold blanks; `itc_names` maps them to tokens for the ITC files.
 """
 
+from ..model import MAX_SLOTS
 from .itc_names import ItcNames, itc_names
 from .problem_reader import parse_problem, read_problem
 from .problem_writer import format_problem
 from .solution import format_solution, parse_solution, read_solution
-from .text import MAX_INPUT_BYTES, MAX_NUMBER, MAX_SLOTS, FormatError
+from .text import MAX_INPUT_BYTES, MAX_NUMBER, FormatError
 from .workbook import format_workbook, parse_workbook
 
 __all__ = [

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Course, Curriculum, Problem, Room
+from ..model import Course, Curriculum, Problem, Room, week_fault
 from .text import (
-    MAX_SLOTS,
     FormatError,
     Line,
     Reader,
@@ -120,13 +119,9 @@ class _ProblemReader:
         }
         self.days = header.number("Days", 1)
         self.ppd = header.number("Periods_per_day", 1)
-        if self.days * self.ppd > MAX_SLOTS:
-            raise FormatError(
-                f"{self.days} days x {self.ppd} periods exceeds the limit of {MAX_SLOTS} periods",
-                line=header.lines["Periods_per_day"],
-            )
-        counts["curricula"] = header.number("Curricula", 0)
         self.min_daily = self.max_daily = 0
+        _check_week(self, header)
+        counts["curricula"] = header.number("Curricula", 0)
         if not self.extended:
             counts["unavailability"] = header.number("Constraints", 0)
             counts["room_constraints"] = 0
@@ -137,11 +132,7 @@ class _ProblemReader:
             raise FormatError(f"'{key}:' takes two numbers (min max)", line=line)
         self.min_daily = integer(header.values[key][0], "minimum daily lectures", line)
         self.max_daily = integer(header.values[key][1], "maximum daily lectures", line)
-        if self.min_daily > self.max_daily:
-            raise FormatError(
-                f"minimum daily lectures {self.min_daily} exceeds maximum {self.max_daily}",
-                line=line,
-            )
+        _check_week(self, header)
         counts["unavailability"] = header.number("UnavailabilityConstraints", 0)
         counts["room_constraints"] = header.number("RoomConstraints", 0)
         return counts
@@ -253,6 +244,22 @@ class _ProblemReader:
         extra = self.reader.peek()
         if extra is not None:
             raise FormatError("unexpected content after 'END.'", line=extra.number)
+
+
+_WEEK_FIELDS = {  # week_fault's fields: their header line and their name there
+    "days": "Days",
+    "periods_per_day": "Periods_per_day",
+    "max_daily_lectures": "Min_Max_Daily_Lectures",
+}
+
+
+def _check_week(read: _ProblemReader, header: _Header) -> None:
+    """The model's rule for a week (`week_fault`), at the header line it concerns."""
+    fault = week_fault(read.days, read.ppd, read.min_daily, read.max_daily)
+    if fault is not None:
+        field, reason = fault
+        key = _WEEK_FIELDS[field]
+        raise FormatError(f"{key}: {reason}", line=header.lines[key])
 
 
 def _read_header(reader: Reader) -> _Header:

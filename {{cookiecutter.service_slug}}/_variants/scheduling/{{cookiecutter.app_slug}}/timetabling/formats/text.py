@@ -13,7 +13,6 @@ from pathlib import Path
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # Bounds any number field so later dense arrays (days x periods) stay small.
 MAX_NUMBER = 1_000_000
-MAX_SLOTS = 10_000  # days x periods_per_day
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 

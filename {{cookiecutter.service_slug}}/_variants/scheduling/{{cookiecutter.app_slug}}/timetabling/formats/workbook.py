@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Course, Curriculum, Problem, Room
-from .text import MAX_INPUT_BYTES, MAX_SLOTS, FormatError, decode, integer
+from ..model import Course, Curriculum, Problem, Room, week_fault
+from .text import MAX_INPUT_BYTES, FormatError, decode, integer
 
 COLUMNS = {
     "term.csv": ("name", "days", "periods_per_day", "min_daily_lectures", "max_daily_lectures"),
@@ -167,10 +167,9 @@ def _term(rows: list[Row]) -> dict[str, Any]:
     row = rows[0]
     days, periods = row.number("days", minimum=1), row.number("periods_per_day", minimum=1)
     low, high = row.number("min_daily_lectures"), row.number("max_daily_lectures")
-    if days * periods > MAX_SLOTS:
-        raise row.fault("periods_per_day", f"days x periods is more than {MAX_SLOTS}")
-    if high and high < low:
-        raise row.fault("max_daily_lectures", "is below min_daily_lectures")
+    fault = week_fault(days, periods, low, high)
+    if fault is not None:
+        raise row.fault(*fault)
     return {
         "name": row.name("name"),
         "days": days,
