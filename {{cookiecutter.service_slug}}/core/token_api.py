@@ -18,7 +18,7 @@ this process at once (the deleting service calls `forget_answers`).
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from csp.constants import HEADER as HEADER_CSP
@@ -36,6 +36,7 @@ from .token_auth import local_token_user
 
 API_PREFIX = "/api/"
 IMMUTABLE = "_token_api_immutable"
+AnswerKey = tuple[str, str]  # the token's digest, the URL
 
 
 def immutable(response: HttpResponse) -> HttpResponse:
@@ -118,7 +119,7 @@ class TokenApiMiddleware:
         return authorization[len(self.prefix) :].strip()
 
 
-def answer_key(request: HttpRequest, token: str) -> Hashable | None:
+def answer_key(request: HttpRequest, token: str) -> AnswerKey | None:
     """What a remembered answer is filed under: the token's digest and the URL (GETs only)."""
     if request.method != "GET" or not token:
         return None
@@ -129,9 +130,9 @@ def answer_key(request: HttpRequest, token: str) -> Hashable | None:
     return digest, request.get_full_path()
 
 
-def remembered(request: HttpRequest, key: Hashable) -> HttpResponse | None:
+def remembered(request: HttpRequest, key: AnswerKey) -> HttpResponse | None:
     answer = ANSWERS.get(key)
-    if answer is None or local_token_user(key[0]) is None:  # type: ignore[index]
+    if answer is None or local_token_user(key[0]) is None:
         return None
     response = answer.response(request.META.get("HTTP_IF_NONE_MATCH", ""))
     if response is not None:
@@ -139,7 +140,7 @@ def remembered(request: HttpRequest, key: Hashable) -> HttpResponse | None:
     return response
 
 
-def remember(key: Hashable, match: ResolverMatch, response: HttpResponse) -> None:
+def remember(key: AnswerKey, match: ResolverMatch, response: HttpResponse) -> None:
     etag = response.get("ETag")
     if not getattr(response, IMMUTABLE, False) or etag is None or response.streaming:
         return
