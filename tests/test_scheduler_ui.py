@@ -3,8 +3,9 @@
 One bake serves every test of this module: the development server (DEBUG off, static files
 collected and served by WhiteNoise) and a real `celery worker --pool solo` share one fresh
 database. The tests run in file order and build on each other like a scheduler's session:
-import, generate, inspect violations, edit (form and drag and drop), pin, regenerate with
-minimal change, compare revisions, export, cancel a long run; a read-only user sees no controls;
+import, generate, inspect violations, edit (form and drag and drop), pin, repair (regenerate
+moving little), compare revisions, export, restore and publish a revision (an open grid notices
+a newer one), cancel a long run; a read-only user sees no controls;
 staff use the admin and everyone the API docs. Every main page also passes an accessibility check
 (axe-core's WCAG 2 A/AA rules, plus every visible control reachable with Tab). Every page is
 served with the service's strict Content-Security-Policy and the browser must report no
@@ -544,6 +545,47 @@ def test_read_only_user_sees_no_controls(browser: Browser, site: str):
     expect(reader.get_by_role("link", name=re.compile("Generate"))).to_have_count(0)
     check_accessibility(reader, "grid, read-only")
     reader.context.close()
+
+
+def test_restore_publish_and_the_newer_revision_notice(page: Page):
+    history = str(state["problem_url"]) + "history/"
+    page.goto(history)
+    latest = page.locator("table.data tbody tr").count()
+    page.get_by_role("button", name="Restore #1").click()
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{latest + 1}: restored #1")
+    expect(page.locator(".meta")).to_contain_text("Restored #1")
+    page.goto(history)
+    page.get_by_role("button", name="Restore #1").click()  # the latest is #1's copy already
+    page.wait_for_url(history)
+    expect(page.locator(".messages")).to_contain_text("restoring it would change nothing")
+    expect(page.locator("table.data tbody tr")).to_have_count(latest + 1)
+
+    page.get_by_role("button", name=f"Publish #{latest + 1}").click()
+    page.wait_for_url(history)
+    expect(page.locator(".messages")).to_contain_text(f"#{latest + 1} is the published timetable")
+    newest = page.locator("table.data tbody tr").first
+    expect(newest.locator(".tag.published")).to_have_text("Published")
+    expect(page.locator(".published-line")).to_contain_text(f"revision #{latest + 1}")
+    shot(page, "history-published")
+    check_accessibility(page, "history with a published revision")
+
+    page.locator(".published-line").get_by_role("link").click()  # the published grid, open
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
+    expect(page.locator(".meta .tag.published")).to_have_text("Published")
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.locator(".lecture button.mini").first.click()  # someone saves a newer revision
+    other.wait_for_url(lambda url: url != page.url)
+    other.close()
+    notice = page.locator(".newer-revision .notice")
+    expect(notice).to_contain_text(f"A newer revision, #{latest + 2}, was saved.", timeout=10_000)
+    shot(page, "grid-newer-revision")
+    check_accessibility(page, "grid with the newer-revision notice")
+    notice.get_by_role("link", name=f"Open revision #{latest + 2}").click()
+    page.wait_for_url(re.compile(r"/revisions/\d+/"))
+    expect(page.locator("h1")).to_contain_text(f"revision #{latest + 2}")
+    expect(page.locator(".meta")).to_contain_text(f"published: #{latest + 1}")
 
 
 def test_a_long_run_can_be_cancelled(page: Page, site: str):

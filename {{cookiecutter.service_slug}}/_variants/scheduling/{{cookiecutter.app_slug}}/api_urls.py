@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .apis import exports, problem_parts, problems, revisions, runs, verification
+from .apis import exports, problem_parts, problems, revision_actions, revisions, runs, verification
 
 urlpatterns = [
     path("problems/", problems.ProblemListApi.as_view(), name="problem-list"),
@@ -70,6 +70,21 @@ urlpatterns = [
         "revisions/<int:revision_id>/export/",
         exports.RevisionExportApi.as_view(),
         name="revision-export",
+    ),
+    path(
+        "revisions/<int:revision_id>/restore/",
+        revision_actions.RevisionRestoreApi.as_view(),
+        name="revision-restore",
+    ),
+    path(
+        "revisions/<int:revision_id>/publish/",
+        revision_actions.RevisionPublishApi.as_view(),
+        name="revision-publish",
+    ),
+    path(
+        "problems/<int:problem_id>/unpublish/",
+        revision_actions.ProblemUnpublishApi.as_view(),
+        name="problem-unpublish",
     ),
     path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="run-detail"),
     path("runs/<int:run_id>/cancel/", runs.RunCancelApi.as_view(), name="run-cancel"),

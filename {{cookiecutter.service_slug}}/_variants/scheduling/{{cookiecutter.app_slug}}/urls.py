@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from .web import print_views, problem_views, run_views, term_views, timetable_views
+from .web import (
+    print_views,
+    problem_views,
+    revision_actions,
+    run_views,
+    term_views,
+    timetable_views,
+)
 
 app_name = "{{ cookiecutter.app_slug }}"
 urlpatterns = [
@@ -42,6 +49,26 @@ urlpatterns = [
     ),
     path("revisions/<int:revision_id>/move/", timetable_views.revision_move, name="revision-move"),
     path("revisions/<int:revision_id>/pin/", timetable_views.revision_pin, name="revision-pin"),
+    path(
+        "revisions/<int:revision_id>/restore/",
+        revision_actions.revision_restore_view,
+        name="revision-restore",
+    ),
+    path(
+        "revisions/<int:revision_id>/publish/",
+        revision_actions.revision_publish_view,
+        name="revision-publish",
+    ),
+    path(
+        "problems/<int:problem_id>/unpublish/",
+        revision_actions.problem_unpublish_view,
+        name="problem-unpublish",
+    ),
+    path(
+        "problems/<int:problem_id>/revision-state/",
+        revision_actions.problem_revision_state_view,
+        name="problem-revision-state",
+    ),
     path("runs/<int:run_id>/", run_views.run_detail_page, name="run-detail"),
     path("runs/<int:run_id>/status/", run_views.run_status, name="run-status"),
     path("runs/<int:run_id>/cancel/", run_views.run_cancel_view, name="run-cancel"),

@@ -47,6 +47,8 @@ class ProblemOutput(serializers.ModelSerializer[Problem]):
             "curricula_count",
             "lectures_count",
             "latest_revision",
+            "published_revision",
+            "published_at",
             *Problem.CALENDAR_FIELDS,
         ]
 

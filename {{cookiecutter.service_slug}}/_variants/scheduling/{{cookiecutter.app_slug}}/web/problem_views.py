@@ -166,5 +166,13 @@ def problem_history_page(request: HttpRequest, problem_id: int) -> HttpResponse:
     return render_page(
         request,
         "history.html",
-        {"problem": problem, "revisions": revisions, "chart": chart, "diff_form": form},
+        {
+            "problem": problem,
+            "revisions": revisions,
+            "chart": chart,
+            "diff_form": form,
+            "published": next(
+                (r for r in revisions if r.pk == problem.published_revision_id), None
+            ),
+        },
     )

@@ -19,6 +19,7 @@ from ..lectures import Move, Pin, Slot
 from ..models import Revision
 from ..permissions import user_is_scheduler
 from ..selectors.problems import problem_to_core
+from ..selectors.publishing import problem_revision_state
 from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
 from ..services.revisions import revision_create_edited
 from .common import (
@@ -40,7 +41,8 @@ from .wording import component_labels, components_view, formulation_label
 @login_required
 def revision_grid_page(request: HttpRequest, revision_id: int) -> HttpResponse:
     revision = revision_or_404(revision_id)
-    return _grid_response(request, revision)
+    state = problem_revision_state(problem_id=revision.problem_id)
+    return _grid_response(request, revision, extra={"revision_state": state})
 
 
 def _grid_response(
