@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -234,7 +235,7 @@ def _run_store_result(
     *,
     pins: list[Lecture],
     history: list[list[Any]],
-    base: list[Lecture],
+    base: Sequence[Lecture] = (),
 ) -> str:
     current = GenerationRun.objects.select_for_update().filter(pk=run.pk).first()
     if current is None or current.status != Status.RUNNING or current.owner != run.owner:
