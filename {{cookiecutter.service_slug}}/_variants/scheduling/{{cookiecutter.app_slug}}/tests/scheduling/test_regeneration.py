@@ -121,6 +121,8 @@ def test_a_repair_moves_few_lectures_and_says_how_many(toy_revision, scheduler, 
     assert state["moved_text"] == sentence and state["moved_lectures"] == run.moved_lectures
     assert state["diff_url"].endswith(f"?against={base.pk}&revision={run.result_revision_id}")
     assert state["redirect"] == ""  # the page stays to say so
+    summary = web(scheduler).get(f"/{APP}/problems/{base.problem_id}/").content.decode()
+    assert f'<td data-label="Moved" class="num">{run.moved_lectures}</td>' in summary
 
 
 @pytest.mark.django_db(transaction=True)
