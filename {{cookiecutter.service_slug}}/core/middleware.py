@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from .request_context import current_request_id, reset_request_id, set_request_id
 
 HEADER = "X-Request-ID"
+META_KEY = "HTTP_X_REQUEST_ID"
 
 
 class RequestIdMiddleware:
@@ -14,7 +15,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_request_id(request.headers.get(HEADER))
+        # META, not request.headers: that would parse every header of every request.
+        token = set_request_id(request.META.get(META_KEY))
         try:
             response = self.get_response(request)
             response[HEADER] = current_request_id()

@@ -54,16 +54,25 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 class Answer:
     match: ResolverMatch
     etag: str
-    headers: dict[str, str]
+    headers: dict[str, tuple[str, str]]  # as a response stores them: lower name -> (name, value)
     body: bytes | None  # None: only a 304 was seen
+
+    @classmethod
+    def of(cls, match: ResolverMatch, response: HttpResponse, body: bytes | None) -> Answer:
+        headers = dict(response.headers._store)
+        return cls(match, response["ETag"], headers, body)
 
     def response(self, if_none_match: str) -> HttpResponse | None:
         if if_none_match and etag_matches(if_none_match, self.etag):
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "content-type"}
-            return HttpResponse(status=304, headers=headers)
-        if self.body is None:
+            response = HttpResponse(status=304)
+        elif self.body is not None:
+            response = HttpResponse(self.body)
+        else:
             return None
-        return HttpResponse(self.body, headers=self.headers)
+        # The view's headers, checked when its answer was made: copied as stored, not set one
+        # by one again (this is the hot path of repeated reads).
+        response.headers._store.update(self.headers)
+        return response
 
 
 ANSWERS: LocalCache[Answer] = LocalCache(seconds=0, size=256)  # lifetime given on each put
@@ -145,13 +154,13 @@ def remember(key: AnswerKey, match: ResolverMatch, response: HttpResponse) -> No
     if not getattr(response, IMMUTABLE, False) or etag is None or response.streaming:
         return
     if response.status_code == 200:
-        answer = Answer(match, etag, dict(response.items()), response.content)
+        answer = Answer.of(match, response, response.content)
     elif response.status_code == 304:
         known = ANSWERS.get(key)
         if known is not None and known.etag == etag:
             answer = known  # confirmed by the view: kept for another lifetime, body and all
         else:
-            answer = Answer(match, etag, dict(response.items()), None)
+            answer = Answer.of(match, response, None)
     else:
         return
     ANSWERS.put(key, answer, settings.API_TOKEN_LOCAL_SECONDS)
