@@ -43,6 +43,8 @@ def test_a_killed_workers_run_completes_exactly_once(
         "\n--- the other worker:\n".join(worker.log[-2000:] for worker in workers)
     )
     task_id = GenerationRun.objects.get(pk=run_id).task_id
+    # The worker's output is read by a thread: on a busy machine its "received" line may lag.
+    assert wait_until(lambda: any(task_id in worker.log for worker in workers), timeout=20)
     first, second = sorted(workers, key=lambda worker: task_id not in worker.log)
 
     first.process.kill()  # SIGKILL mid-solve: no ack, no cleanup

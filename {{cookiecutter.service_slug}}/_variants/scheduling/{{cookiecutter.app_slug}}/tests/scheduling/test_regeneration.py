@@ -152,7 +152,7 @@ def test_the_generate_page_offers_the_modes_once_there_is_a_base(toy, scheduler)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_regenerating_with_the_defaults_repairs(toy_revision, scheduler):
+def test_regenerating_with_the_defaults_repairs(toy_revision, scheduler, eager_tasks):
     """The form's defaults with a base: a repair (base = latest, the repair weight)."""
     base = conflicted(toy_revision)
     client = web(scheduler)
