@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .web import (
+    move_views,
     print_views,
     problem_views,
     revision_actions,
@@ -49,6 +50,12 @@ urlpatterns = [
     ),
     path("revisions/<int:revision_id>/move/", timetable_views.revision_move, name="revision-move"),
     path("revisions/<int:revision_id>/pin/", timetable_views.revision_pin, name="revision-pin"),
+    path(
+        "revisions/<int:revision_id>/places/",
+        move_views.revision_places,
+        name="revision-places",
+    ),
+    path("revisions/<int:revision_id>/swap/", move_views.revision_swap, name="revision-swap"),
     path(
         "revisions/<int:revision_id>/restore/",
         revision_actions.revision_restore_view,

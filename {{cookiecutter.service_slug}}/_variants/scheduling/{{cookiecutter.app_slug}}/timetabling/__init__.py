@@ -3,13 +3,14 @@ the exact verifier and (imported on first use) the generator. No Django, Celery 
 
 Layout: `model` (the problem and its lectures), `formulations` (the catalogue of formulations,
 weights and what the generator optimises), `formats/` (ITC-2007 files), `verifier/` (the oracle),
-`generator/` (CP-SAT and annealing; its public names are this package's too), `tools/` (command
-line and benchmarks), `data/` (examples).
+`placement` (where one lecture could go, by the verifier), `generator/` (CP-SAT and annealing;
+its public names are this package's too), `tools/` (command line and benchmarks), `data/`
+(examples).
 """
 
 from typing import TYPE_CHECKING
 
-from . import formats
+from . import formats, placement
 from .formats import *  # noqa: F403  (the formats' public names are this package's)
 from .formulations import FORMULATIONS
 from .model import DAY_NAMES, Assignment, Course, Curriculum, Problem, Room, day_name, week_fault
@@ -28,6 +29,7 @@ __all__ = [
     "Verification",
     "Violation",
     "day_name",
+    "placement",
     "verify",
     "week_fault",
 ]

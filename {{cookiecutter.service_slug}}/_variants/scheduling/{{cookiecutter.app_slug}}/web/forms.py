@@ -173,22 +173,53 @@ class MoveForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = {name: cast(forms.ChoiceField, field) for name, field in self.fields.items()}
-        choices["lecture"].choices = [
-            (
-                lec.key,
-                f"{lec.course} · {clock.when(lec.day, lec.period)} · room {lec.room}"
-                + (" (pinned)" if lec.pinned else ""),
-            )
-            for lec in lectures
-        ]
+        choices["lecture"].choices = lecture_choices(lectures, clock)
         choices["day"].choices = [(d, clock.day(d)) for d in range(problem.days)]
         choices["period"].choices = [(p, clock.period(p)) for p in range(problem.periods_per_day)]
-        choices["room"].choices = [("", "Keep its room")] + [
+        choices["room"].choices = [("", "A free room that fits (its own if free)")] + [
             (r.id, f"{r.id} ({r.capacity} seats)") for r in problem.rooms
         ]
 
     def clean_lecture(self) -> Lecture:
         return _lecture(self.cleaned_data["lecture"], "Choose a lecture.")
+
+
+def lecture_choices(lectures: list[Any], clock: Clock) -> list[tuple[str, str]]:
+    """A select's options for lectures: "course · Mon 08:00 · room B (pinned)"."""
+    return [
+        (
+            lec.key,
+            f"{lec.course} · {clock.when(lec.day, lec.period)} · room {lec.room}"
+            + (" (pinned)" if lec.pinned else ""),
+        )
+        for lec in lectures
+    ]
+
+
+class PlaceForm(forms.Form):
+    """The "Find a place" form: the lecture to find the best few places for."""
+
+    place = forms.ChoiceField(label="Find a place for", widget=FastSelect)
+
+    def __init__(self, *args: Any, clock: Clock, lectures: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["place"]).choices = lecture_choices(lectures, clock)
+
+    def clean_place(self) -> Lecture:
+        return _lecture(self.cleaned_data["place"], "Choose a lecture.")
+
+
+class SwapForm(forms.Form):
+    """Two lectures of one revision that trade places (period and room)."""
+
+    lecture = forms.CharField(label="Lecture")
+    other = forms.CharField(label="Swap with")
+
+    def clean_lecture(self) -> Lecture:
+        return _lecture(self.cleaned_data["lecture"], "Unknown lecture.")
+
+    def clean_other(self) -> Lecture:
+        return _lecture(self.cleaned_data["other"], "Unknown lecture to swap with.")
 
 
 class PinForm(forms.Form):

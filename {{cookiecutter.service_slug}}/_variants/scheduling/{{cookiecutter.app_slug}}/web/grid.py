@@ -175,6 +175,14 @@ def view_parse(value: str | None, problem: timetabling.Problem) -> tuple[str, st
     return "all", ""
 
 
+def view_keys(
+    problem: timetabling.Problem, lectures: list[Lecture], view: str, key: str
+) -> list[str]:
+    """Keys of the lectures one view shows: those a drop in it can trade places with."""
+    view_of = _ViewOf(problem, view, key)
+    return [lec.key for lec in lectures if view_of.shows(lec)]
+
+
 def _view_label(kind: str, key: str) -> str:
     return {"curriculum": "Curriculum", "teacher": "Teacher", "room": "Room"}.get(
         kind, "Every lecture"

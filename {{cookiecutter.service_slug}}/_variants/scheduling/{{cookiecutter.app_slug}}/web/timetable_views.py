@@ -1,5 +1,5 @@
 """Pages of one timetable: the grid of a revision (one curriculum, teacher or room at a time),
-its edits (move, pin), and the comparison of two revisions."""
+its edits (move, pin) and their outcome, and the comparison of two revisions."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
-from ..clock import problem_clock
+from ..clock import Clock, problem_clock
 from ..lectures import Move, Pin, Slot
 from ..models import Revision
 from ..permissions import user_is_scheduler
+from ..selectors.placement import lecture_place_at
 from ..selectors.problems import problem_to_core
 from ..selectors.publishing import problem_revision_state
 from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
@@ -32,9 +33,10 @@ from .common import (
     revision_or_404,
     wants_json,
 )
-from .forms import DiffForm, MoveForm, PinForm
+from .forms import DiffForm, MoveForm, PinForm, PlaceForm
 from .grid import grid_build, view_choices, view_parse
 from .history import diff_changes
+from .places import find_a_place
 from .wording import component_labels, components_view, formulation_label
 
 
@@ -90,6 +92,7 @@ def _grid_response(
             if editable
             else None
         ),
+        **(_find_a_place(request, revision, grid.lectures, clock) if editable else {}),
         "exports": export_links(revision, kind, key),
         "diff": diff,
         "changes": diff_changes(diff, clock=clock) if diff else [],
@@ -99,7 +102,23 @@ def _grid_response(
     return render_page(request, template, context)
 
 
-def _edit_result(
+def _find_a_place(
+    request: HttpRequest, revision: Revision, lectures: list[Any], clock: Clock
+) -> dict[str, Any]:
+    """The "Find a place" form, and with `?place=` its list of the best places."""
+    form = PlaceForm(
+        request.GET if "place" in request.GET else None,
+        clock=clock,
+        lectures=lectures,
+        auto_id="place_%s",
+    )
+    found = None
+    if form.is_bound and form.is_valid():
+        found = find_a_place(revision, form.cleaned_data["place"], clock)
+    return {"place_form": form, "places": found}
+
+
+def edit_result(
     request: HttpRequest,
     revision: Revision,
     *,
@@ -118,9 +137,9 @@ def _edit_result(
             "newer revision meanwhile. Open the latest revision and make the change again."
         )
         latest = exc.extra.get("latest_revision")
-        return _edit_failure(request, revision, message, 409, show, latest)
+        return edit_failure(request, revision, message, 409, show, latest)
     except ApplicationError as exc:
-        return _edit_failure(request, revision, f"Not saved: {exc.message}", 400, show, None)
+        return edit_failure(request, revision, f"Not saved: {exc.message}", 400, show, None)
     delta = new.total_cost - revision.total_cost
     summary = (
         f"Saved revision #{new.number}: {new.hard_violations} hard violation"
@@ -133,7 +152,7 @@ def _edit_result(
     return HttpResponseRedirect(url)
 
 
-def _edit_failure(
+def edit_failure(
     request: HttpRequest,
     revision: Revision,
     message: str,
@@ -163,17 +182,24 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
             + " ".join(str(e) for e in errs)
             for name, errs in form.errors.items()
         )
-        return _edit_failure(
+        return edit_failure(
             request, revision, f"Not saved: {errors}", 400, request.POST.get("show", ""), None
         )
     lecture = form.cleaned_data["lecture"]
-    target = Slot(form.cleaned_data["day"], form.cleaned_data["period"], form.cleaned_data["room"])
+    day, period, room = (form.cleaned_data[name] for name in ("day", "period", "room"))
+    if not room:  # a free room that fits, its own when free (as a drop on the grid)
+        place = lecture_place_at(revision=revision, lecture=lecture, day=day, period=period)
+        room = place.room if place is not None else lecture.room
+    target = Slot(day, period, room)
+    if target == lecture.slot:
+        message = f"Not saved: {lecture.course} is already there, nothing changed."
+        return edit_failure(request, revision, message, 400, request.POST.get("show", ""), None)
     move = Move(lecture.course, lecture.slot, target)
     note = form.cleaned_data["note"] or (
         f"Moved {lecture.course} to {clock.when(target.day, target.period)}"
         + (f", room {target.room}" if target.room else "")
     )
-    return _edit_result(request, revision, moves=[move], note=note)
+    return edit_result(request, revision, moves=[move], note=note)
 
 
 @login_required
@@ -184,13 +210,13 @@ def revision_pin(request: HttpRequest, revision_id: int) -> HttpResponse:
     form = PinForm(request.POST)
     if not form.is_valid():
         show = request.POST.get("show", "")
-        return _edit_failure(request, revision, "Not saved: unknown lecture.", 400, show, None)
+        return edit_failure(request, revision, "Not saved: unknown lecture.", 400, show, None)
     lecture = form.cleaned_data["lecture"]
     pinned = form.cleaned_data["pinned"]
     when = problem_clock(revision.problem).when(lecture.day, lecture.period)
     note = f"{'Pinned' if pinned else 'Unpinned'} {lecture.course} on {when}"
     pin = Pin(lecture.course, lecture.slot, pinned)
-    return _edit_result(request, revision, pins=[pin], note=note)
+    return edit_result(request, revision, pins=[pin], note=note)
 
 
 @login_required

@@ -5,10 +5,7 @@
  *   `redirect` opens that page; one with `error` (or `message`) is shown in the form's
  *   [data-form-status] element (the next one in the same section), with a link to `latest_url`.
  * - select[data-autosubmit]: submits its form on change.
- * - Drag and drop: an element [data-drag-value] dropped onto an element carrying data-drop-*
- *   attributes fills form[data-drag-form]: its `data-drag-field` field gets the dragged value,
- *   each data-drop-NAME attribute sets the field NAME, fields named in `data-drag-reset` are
- *   cleared; then the form is submitted as above.
+ * (Moves on the grid, by drag and drop or the keyboard: guided-moves.js.)
  */
 (function () {
   "use strict";
@@ -66,57 +63,5 @@
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches("select[data-autosubmit]") && el.form) { el.form.requestSubmit(); }
-  });
-
-  // ---- drag and drop
-  var dragged = null;
-  document.addEventListener("dragstart", function (event) {
-    var item = event.target.closest && event.target.closest("[data-drag-value]");
-    if (!item) { return; }
-    dragged = item;
-    item.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", item.getAttribute("data-drag-value"));
-  });
-  document.addEventListener("dragend", function () {
-    if (dragged) { dragged.classList.remove("dragging"); }
-    dragged = null;
-    document.querySelectorAll(".drop-over").forEach(function (el) { el.classList.remove("drop-over"); });
-  });
-
-  function dropTarget(event) {
-    var el = event.target.closest && event.target.closest("[data-drop-day], [data-drop]");
-    return el && dragged ? el : null;
-  }
-  document.addEventListener("dragover", function (event) {
-    var target = dropTarget(event);
-    if (!target) { return; }
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-    target.classList.add("drop-over");
-  });
-  document.addEventListener("dragleave", function (event) {
-    var target = dropTarget(event);
-    if (target && !target.contains(event.relatedTarget)) { target.classList.remove("drop-over"); }
-  });
-  document.addEventListener("drop", function (event) {
-    var target = dropTarget(event);
-    var form = document.querySelector("form[data-drag-form]");
-    if (!target || !form) { return; }
-    event.preventDefault();
-    target.classList.remove("drop-over");
-    var value = event.dataTransfer.getData("text/plain") || dragged.getAttribute("data-drag-value");
-    var field = form.elements[form.getAttribute("data-drag-field") || "value"];
-    if (field) { field.value = value; }
-    (form.getAttribute("data-drag-reset") || "").split(/\s+/).forEach(function (name) {
-      if (name && form.elements[name]) { form.elements[name].value = ""; }
-    });
-    Array.prototype.forEach.call(target.attributes, function (attr) {
-      if (attr.name.indexOf("data-drop-") === 0) {
-        var input = form.elements[attr.name.slice("data-drop-".length)];
-        if (input) { input.value = attr.value; }
-      }
-    });
-    submitForm(form, null);
   });
 })();
