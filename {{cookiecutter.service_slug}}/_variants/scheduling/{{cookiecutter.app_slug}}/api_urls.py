@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from .apis import exports, problem_parts, problems, revision_actions, revisions, runs, verification
+from .apis import (
+    bulk_pins,
+    exports,
+    problem_parts,
+    problems,
+    revision_actions,
+    revisions,
+    runs,
+    verification,
+)
 
 urlpatterns = [
     path("problems/", problems.ProblemListApi.as_view(), name="problem-list"),
@@ -55,6 +64,11 @@ urlpatterns = [
         "revisions/<int:revision_id>/edits/",
         revisions.RevisionEditApi.as_view(),
         name="revision-edit",
+    ),
+    path(
+        "revisions/<int:revision_id>/pins/",
+        bulk_pins.RevisionPinsApi.as_view(),
+        name="revision-pins",
     ),
     path(
         "revisions/<int:revision_id>/verification/",

@@ -23,6 +23,10 @@ class ErrorCode(StrEnum):
     UNKNOWN_ROOM = "unknown_room"
     OUTSIDE_WEEK = "outside_week"
     LECTURE_NOT_FOUND = "lecture_not_found"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_LECTURE = "invalid_lecture"
+    UNKNOWN_CURRICULUM = "unknown_curriculum"
+    UNKNOWN_TEACHER = "unknown_teacher"
     # The state does not allow it (409)
     RUN_ACTIVE = "run_active"
     RUN_FINISHED = "run_finished"
@@ -30,6 +34,7 @@ class ErrorCode(StrEnum):
     NAME_TAKEN = "name_taken"
     NOTHING_TO_RESTORE = "nothing_to_restore"
     NOT_PUBLISHABLE = "not_publishable"
+    NOTHING_TO_PIN = "nothing_to_pin"
     # No timetable can exist (422), or a run found none
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"
