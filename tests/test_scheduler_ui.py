@@ -2,14 +2,16 @@
 
 One bake serves every test of this module: the development server (DEBUG off, static files
 collected and served by WhiteNoise) and a real `celery worker --pool solo` share one fresh
-database. The tests run in file order and build on each other like a scheduler's session:
-import, generate, inspect violations, edit (form and drag and drop), pin, repair (regenerate
-moving little), compare revisions, export, restore and publish a revision (an open grid notices
-a newer one), cancel a long run; a read-only user sees no controls;
-staff use the admin and everyone the API docs. Every main page also passes an accessibility check
-(axe-core's WCAG 2 A/AA rules, plus every visible control reachable with Tab). Every page is
-served with the service's strict Content-Security-Policy and the browser must report no
-violation of it (a blocked inline script or style would be one). Screenshots go to ARTIFACTS.
+database. The tests run in file order and build on each other like a scheduler's session: import,
+generate, inspect violations, edit (form and drag and drop), pin, repair (regenerate moving
+little), compare revisions, export, restore and publish a revision (an open grid notices a newer
+one), pin ticked lectures and a whole curriculum at once, guided moves (the keyboard's pick-up with
+every cell's outcome, a swap, "Find a place"), a draft with undo and redo saved as one revision,
+cancel a long run; a read-only user sees no controls; staff use the admin and everyone the API
+docs. Every main page also passes an accessibility check (axe-core's WCAG 2 A/AA rules, plus every
+visible control reachable with Tab). Every page is served with the service's strict
+Content-Security-Policy and the browser must report no violation of it (a blocked inline script or
+style would be one). Screenshots go to ARTIFACTS.
 """
 
 from __future__ import annotations
@@ -188,8 +190,9 @@ TAB_TARGETS = """() => {
 }"""
 
 
-def check_accessibility(page: Page, name: str) -> None:
-    """axe-core (WCAG 2 A and AA rules: labels, contrast, names...) and Tab reach; fail on any."""
+def check_accessibility(page: Page, name: str, *, tab: bool = True) -> None:
+    """axe-core (WCAG 2 A and AA rules: labels, contrast, names...) and Tab reach; fail on any.
+    `tab=False` while a modal dialog is open: it keeps Tab inside itself, as it should."""
     page.evaluate(AXE.read_text())  # not a <script> tag: the page's policy would block it
     result = page.evaluate(
         """async () => {
@@ -200,6 +203,9 @@ def check_accessibility(page: Page, name: str) -> None:
         }"""
     )
     assert result == [], f"{name}: accessibility violations: {result}"
+    if not tab:
+        state.setdefault("a11y_pages", []).append(name)  # type: ignore[union-attr]
+        return
     total = page.evaluate(TAB_TARGETS)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.locator("body").focus()
@@ -274,8 +280,8 @@ def test_generate_follows_progress_and_opens_the_grid(page: Page):
 
 def move_form_target(page: Page) -> tuple[str, str]:
     """Two lectures of different courses shown in the current (curriculum) view."""
-    values = page.locator(".lecture[data-drag-value]").evaluate_all(
-        "els => els.map(e => e.getAttribute('data-drag-value'))"
+    values = page.locator(".lecture[draggable=true]").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-lecture'))"
     )
     first = values[0]
     second = next(v for v in values if v.split("|")[0] != first.split("|")[0])
@@ -314,7 +320,7 @@ def test_drag_and_drop_moves_a_lecture(page: Page):
     moved_course, kept = state["conflict"]  # type: ignore[misc]
     others = f":not([data-course='{moved_course}']):not([data-course='{kept.split('|')[0]}'])"
     lecture = page.locator(f".lecture[draggable=true]{others}").first
-    key = lecture.get_attribute("data-drag-value") or ""
+    key = lecture.get_attribute("data-lecture") or ""
     course = key.split("|")[0]
     empty = page.locator("td.cell:not(:has(.lecture)):not(.unavailable)").first
     target = empty.get_attribute("id") or ""
@@ -586,6 +592,201 @@ def test_restore_publish_and_the_newer_revision_notice(page: Page):
     page.wait_for_url(re.compile(r"/revisions/\d+/"))
     expect(page.locator("h1")).to_contain_text(f"revision #{latest + 2}")
     expect(page.locator(".meta")).to_contain_text(f"published: #{latest + 1}")
+
+
+def test_tick_lectures_and_pin_them_then_pin_a_whole_curriculum(page: Page):
+    # The latest revision of the toy problem (the test above opened it), showing Cur1.
+    page.goto(page.url.split("?")[0] + "?show=curriculum:Cur1")
+    number = int(page.locator("h1").inner_text().rsplit("#", 1)[1])
+    keys = page.locator(".lecture:not(.pinned)").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-lecture'))"
+    )[:2]
+    for key in keys:
+        box = page.locator(f".lecture[data-lecture='{key}'] input[type=checkbox]")
+        expect(box).to_have_attribute("form", "bulk-pin-form")
+        box.check()
+    page.get_by_label("The lectures I ticked").check()
+    before = page.url
+    page.locator("#bulk-pin-form").get_by_role("button", name="Pin them", exact=True).click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 1}")
+    expect(page.locator(".meta")).to_contain_text("Pinned 2 selected lectures")
+    for key in keys:
+        expect(page.locator(f".lecture[data-lecture='{key}']")).to_have_class(re.compile("pinned"))
+    assert page.locator(".lecture:not(.pinned)").count() > 0  # the rest of Cur1 is not pinned
+
+    # "Every lecture of curriculum Cur1" is the panel's default on a curriculum's view.
+    expect(page.get_by_label("Every lecture of curriculum Cur1")).to_be_checked()
+    before = page.url
+    page.locator("#bulk-pin-form").get_by_role("button", name="Pin them", exact=True).click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 2}")
+    expect(page.locator(".meta")).to_contain_text(
+        re.compile(r"Pinned \d+ lectures? of curriculum Cur1")
+    )
+    expect(page.locator(".lecture:not(.pinned)")).to_have_count(0)
+    cards = page.locator(".lecture").count()
+    assert cards == 11, cards  # Cur1 of the toy problem: 3 + 3 + 5 lectures
+    expect(page.locator(".lecture .tag.pin")).to_have_count(cards)
+    # Again: nothing would change, said next to the form, and no revision is saved.
+    page.locator("#bulk-pin-form").get_by_role("button", name="Pin them", exact=True).click()
+    expect(page.locator("#bulk-pin-status")).to_contain_text(
+        "Nothing to pin: all 11 lectures of curriculum Cur1 are pinned already."
+    )
+    expect(page.locator("h1")).to_contain_text(f"revision #{number + 2}")
+    shot(page, "grid-bulk-pinned")
+    check_accessibility(page, "grid with a curriculum pinned")
+
+
+def cell_of(page: Page, key: str) -> tuple[int, int]:
+    _course, day, period, _room = key.split("|")
+    return int(day), int(period)
+
+
+def pick_up_with_the_keyboard(page: Page, key: str) -> None:
+    page.locator(f".lecture[data-lecture='{key}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("td.cell[data-target]")).to_have_count(page.locator("td.cell").count())
+
+
+def walk_with_the_keyboard(page: Page, key: str) -> tuple[int, int, str]:
+    """Pick `key` up, walk with the arrows to the first empty cell a move to which breaks no
+    hard rule, press Enter; that cell's day, period and the room the hint named."""
+    pick_up_with_the_keyboard(page, key)
+    day, period = cell_of(page, key)
+    free = page.locator(
+        "td.cell.target-clean:not(:has(.lecture)), td.cell.target-soft:not(:has(.lecture))"
+    ).first
+    to_day = int(free.get_attribute("data-drop-day") or 0)
+    to_period = int(free.get_attribute("data-drop-period") or 0)
+    room = (free.get_attribute("title") or "").split(", room ")[1].split(":")[0].split(" ")[0]
+    for _ in range(abs(to_day - day)):
+        page.keyboard.press("ArrowRight" if to_day > day else "ArrowLeft")
+    for _ in range(abs(to_period - period)):
+        page.keyboard.press("ArrowDown" if to_period > period else "ArrowUp")
+    expect(free).to_have_class(re.compile("move-cursor"))
+    expect(page.locator("#move-hint")).to_contain_text(f", room {room}")
+    page.keyboard.press("Enter")
+    return to_day, to_period, room
+
+
+def test_guided_moves_with_the_keyboard_a_swap_and_find_a_place(page: Page):
+    # The latest revision of the toy problem, Cur1 shown: every lecture of Cur1 is pinned now.
+    number = int(page.locator("h1").inner_text().rsplit("#", 1)[1])
+    cards = page.locator(".lecture[draggable=true]")
+    key = cards.first.get_attribute("data-lecture") or ""
+    course = key.split("|")[0]
+
+    # Picked up: every cell says what a move there would do; Escape puts it back down.
+    pick_up_with_the_keyboard(page, key)
+    day, period = cell_of(page, key)
+    expect(page.locator(f"#cell-{day}-{period}")).to_have_attribute("data-target", "here now")
+    expect(page.locator("#move-hint")).to_contain_text(f"Moving {course}")
+    labels = page.locator("td.cell[data-target]").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-target'))"
+    )
+    assert all(re.match(r"^(here now|[✓◆⚠] )", text) for text in labels), labels
+    shot(page, "grid-lecture-picked-up")
+    check_accessibility(page, "grid with a lecture picked up")
+    pick_up_with_the_keyboard(page, key)  # the check's Tab walk left it; pick it up again
+    page.keyboard.press("Escape")
+    expect(page.locator("td.cell[data-target]")).to_have_count(0)
+    assert page.evaluate("document.activeElement.getAttribute('data-lecture')") == key
+
+    # The arrows walk to an empty cell a move to which breaks no hard rule; Enter asks first,
+    # since the lecture is pinned; the move keeps the page where it was and the focus on it.
+    to_day, to_period, room = walk_with_the_keyboard(page, key)
+    dialog = page.locator("#move-dialog")
+    expect(dialog).to_contain_text(f"{course} is pinned")
+    shot(page, "grid-move-dialog")
+    check_accessibility(page, "the move dialog", tab=False)  # a modal keeps Tab inside
+    before = page.url
+    dialog.get_by_role("button", name="Move it anyway").click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 1}")
+    moved = page.locator(f"#cell-{to_day}-{to_period} .lecture[data-course='{course}']")
+    expect(moved).to_have_count(1)
+    expect(moved).to_contain_text(room)
+    expect(moved).to_be_focused()
+
+    # A drop on a cell holding another lecture of the view offers a swap.
+    first = page.locator(".lecture[draggable=true]").first
+    first_key = first.get_attribute("data-lecture") or ""
+    other = page.locator(
+        f".lecture[draggable=true]:not([data-course='{first_key.split('|')[0]}'])"
+    ).first
+    other_key = other.get_attribute("data-lecture") or ""
+    if cell_of(page, other_key) == cell_of(page, first_key):
+        other = page.locator(f".lecture[draggable=true]:not([data-lecture='{other_key}'])").nth(2)
+        other_key = other.get_attribute("data-lecture") or ""
+    first.drag_to(other)
+    expect(dialog).to_contain_text("already holds")
+    before = page.url
+    dialog.get_by_role("button", name=f"Swap with {other_key.split('|')[0]}").click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 2}")
+    expect(page.locator(".meta")).to_contain_text(f"Swapped {first_key.split('|')[0]}")
+    day, period = cell_of(page, other_key)
+    expect(
+        page.locator(f"#cell-{day}-{period} [data-course='{first_key.split('|')[0]}']")
+    ).to_have_count(1)
+
+    # Find a place: the best few, each with its cost in words and a button.
+    page.select_option("#place_place", index=0)
+    page.get_by_role("button", name="Find the best places").click()
+    page.wait_for_url(re.compile(r"place="))
+    options = page.locator(".place-list li")
+    expect(options).to_have_count(5)
+    expect(options.first.locator(".tag")).to_have_text(
+        re.compile(r"no change in cost|saves|soft|hard")
+    )
+    shot(page, "grid-find-a-place")
+    check_accessibility(page, "find a place")
+    before = page.url
+    options.first.get_by_role("button", name=re.compile("^Move here")).click()
+    page.wait_for_url(lambda url: url != before)
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 3}")
+
+
+def test_a_draft_collects_changes_with_undo_and_redo_and_saves_them_as_one_revision(page: Page):
+    number = int(page.locator("h1").inner_text().rsplit("#", 1)[1])
+    page.get_by_role("button", name="Start a draft").click()
+    panel = page.locator(".panel.draft")
+    expect(panel).to_contain_text(f"Your draft on revision #{number}, not saved")
+    expect(page.locator("h1")).to_contain_text(f"revision #{number} · your draft")
+
+    # A keyboard move (of a pinned lecture: asked first) and an unpin go into the draft.
+    key = page.locator(".lecture[draggable=true]").first.get_attribute("data-lecture") or ""
+    course = key.split("|")[0]
+    to_day, to_period, _room = walk_with_the_keyboard(page, key)
+    page.locator("#move-dialog").get_by_role("button", name="Move it anyway").click()
+    expect(page.locator(".messages")).to_contain_text(f"In your draft: Moved {course} to")
+    moved = page.locator(f"#cell-{to_day}-{to_period} .lecture[data-course='{course}']")
+    expect(moved).to_have_count(1)
+    moved.get_by_role("button", name=re.compile("^Unpin")).click()
+    expect(page.locator(".messages")).to_contain_text(f"In your draft: Unpinned {course}")
+    expect(panel).to_contain_text("2 changes in it")
+    expect(page.locator("h1")).to_contain_text(f"revision #{number} · your draft")  # none saved
+
+    panel.get_by_role("button", name="Undo").click()
+    expect(page.locator(".messages")).to_contain_text(f"Undone: Unpinned {course}")
+    expect(panel).to_contain_text("1 change in it, 1 undone")
+    expect(
+        page.locator(f"#cell-{to_day}-{to_period} .lecture[data-course='{course}']")
+    ).to_have_class(re.compile("pinned"))
+    shot(page, "grid-draft")
+    check_accessibility(page, "grid with a draft")
+    panel.get_by_role("button", name="Redo").click()
+    expect(page.locator(".messages")).to_contain_text(f"Redone: Unpinned {course}")
+
+    page.get_by_label("Note for the new revision").fill("Moved before the exam week")
+    panel.get_by_role("button", name="Save as one revision").click()
+    expect(page.locator(".messages")).to_contain_text(f"Saved revision #{number + 1}")
+    expect(page.locator(".meta")).to_contain_text("Moved before the exam week")
+    expect(page.locator(".panel.draft")).to_have_count(0)
+    saved = page.locator(f"#cell-{to_day}-{to_period} .lecture[data-course='{course}']")
+    expect(saved).to_have_count(1)
+    expect(saved).not_to_have_class(re.compile("pinned"))
 
 
 def test_a_long_run_can_be_cancelled(page: Page, site: str):

@@ -35,6 +35,11 @@ class ErrorCode(StrEnum):
     NOTHING_TO_RESTORE = "nothing_to_restore"
     NOT_PUBLISHABLE = "not_publishable"
     NOTHING_TO_PIN = "nothing_to_pin"
+    NOTHING_TO_SAVE = "nothing_to_save"
+    NOTHING_TO_UNDO = "nothing_to_undo"
+    NOTHING_TO_REDO = "nothing_to_redo"
+    NO_REVISION = "no_revision"
+    NO_DRAFT = "no_draft"
     # No timetable can exist (422), or a run found none
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"

@@ -300,3 +300,27 @@ class GenerationRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class Draft(models.Model):
+    """One person's working set on a revision: edits not yet saved. Saved as one revision (and
+    then deleted) or discarded. `edits` lists each edit in order (`lectures.Edit.to_dict`);
+    the first `position` of them count, the rest can be redone."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="drafts")
+    base = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scheduling_drafts"
+    )
+    edits = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "author"], name="draft_one_per_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.base} by {self.author_id}"

@@ -3,7 +3,9 @@
 from django.urls import path
 
 from .web import (
+    draft_views,
     move_views,
+    pin_views,
     print_views,
     problem_views,
     revision_actions,
@@ -56,6 +58,18 @@ urlpatterns = [
         name="revision-places",
     ),
     path("revisions/<int:revision_id>/swap/", move_views.revision_swap, name="revision-swap"),
+    path("problems/<int:problem_id>/draft/", draft_views.draft_start_view, name="draft-start"),
+    path("problems/<int:problem_id>/draft/undo/", draft_views.draft_undo_view, name="draft-undo"),
+    path("problems/<int:problem_id>/draft/redo/", draft_views.draft_redo_view, name="draft-redo"),
+    path("problems/<int:problem_id>/draft/save/", draft_views.draft_save_view, name="draft-save"),
+    path(
+        "problems/<int:problem_id>/draft/discard/",
+        draft_views.draft_discard_view,
+        name="draft-discard",
+    ),
+    path(
+        "revisions/<int:revision_id>/pins/", pin_views.revision_pin_bulk, name="revision-pin-bulk"
+    ),
     path(
         "revisions/<int:revision_id>/restore/",
         revision_actions.revision_restore_view,

@@ -4,7 +4,6 @@ verified and numbered, in one transaction. Revisions are never changed afterward
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -13,7 +12,7 @@ from core.exceptions import ApplicationError, ConflictError
 
 from .. import timetabling
 from ..errors import ErrorCode, invalid_file
-from ..lectures import Lecture, Move, Pin, Slot
+from ..lectures import Edit, Lecture, LectureNotFound, Move, Pin, apply_edits
 from ..models import Assignment, Course, Problem, Revision, Room
 from ..selectors.problems import problem_to_core
 from ..selectors.revisions import revision_lectures, timetable_verify
@@ -118,26 +117,7 @@ def revision_create_edited(
     note: str = "",
 ) -> Revision:
     """A new revision: `base` with lectures moved and pinned. `base` must be the latest."""
-    lectures = revision_lectures(revision=base)
-
-    def find(course: str, slot: Slot) -> int:
-        for i, lec in enumerate(lectures):
-            if lec.course == course and lec.slot == slot:
-                return i
-        raise ApplicationError(
-            f"Revision {base.number} has no lecture of {course} in {slot.room} "
-            f"on day {slot.day} period {slot.period}.",
-            code=ErrorCode.LECTURE_NOT_FOUND,
-            extra={"course": course, **slot._asdict()},
-        )
-
-    for move in moves:
-        i = find(move.course, move.source)
-        day, period, room = move.target
-        lectures[i] = replace(lectures[i], day=day, period=period, room=room or lectures[i].room)
-    for pin in pins:
-        i = find(pin.course, pin.slot)
-        lectures[i] = replace(lectures[i], pinned=pin.pinned)
+    lectures = edited_lectures(revision_lectures(revision=base), [Edit(tuple(moves), tuple(pins))])
     return revision_store(
         problem=base.problem,
         lectures=lectures,
@@ -148,6 +128,20 @@ def revision_create_edited(
         note=note,
         expect_latest=base.pk,
     )
+
+
+def edited_lectures(lectures: list[Lecture], edits: Sequence[Edit]) -> list[Lecture]:
+    """`lectures` with `edits` made in order; a missing lecture is a 400 naming it."""
+    try:
+        return apply_edits(lectures, edits)
+    except LectureNotFound as missing:
+        slot = missing.slot
+        raise ApplicationError(
+            f"There is no lecture of {missing.course} in {slot.room} on day {slot.day} "
+            f"period {slot.period}.",
+            code=ErrorCode.LECTURE_NOT_FOUND,
+            extra={"course": missing.course, **slot._asdict()},
+        ) from missing
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from ..clock import problem_clock
 from ..lectures import Lecture, Move
 from ..selectors.placement import lecture_places
 from ..selectors.problems import problem_to_core
-from ..selectors.revisions import revision_verification
 from .common import require_scheduler, revision_or_404
+from .draft_views import shown_timetable
 from .forms import SwapForm
 from .grid import view_keys, view_parse
 from .places import places_payload
@@ -30,15 +30,21 @@ def revision_places(request: HttpRequest, revision_id: int) -> JsonResponse:
     lecture = Lecture.from_key(request.GET.get("lecture", ""))
     if lecture is None:
         return JsonResponse({"error": "Name a lecture: course|day|period|room."}, status=400)
-    kind, key = view_parse(request.GET.get("show"), problem_to_core(problem=revision.problem))
-    swap_keys: list[str] = []
-    if kind != "all":
-        lectures, _ = revision_verification(revision=revision)
-        problem = problem_to_core(problem=revision.problem)
-        swap_keys = view_keys(problem, lectures, kind, key)
-    places = lecture_places(revision=revision, lecture=lecture, swap_keys=swap_keys)
+    problem = problem_to_core(problem=revision.problem)
+    kind, key = view_parse(request.GET.get("show"), problem)
+    lectures, verification, draft = shown_timetable(request, revision)
+    swap_keys = view_keys(problem, lectures, kind, key) if kind != "all" else []
+    places = lecture_places(
+        problem=revision.problem,
+        lectures=lectures,
+        verification=verification,
+        lecture=lecture,
+        swap_keys=swap_keys,
+    )
     if places is None:
-        message = f"Revision #{revision.number} has no such lecture of {lecture.course}."
+        here = draft is not None and draft.base_id == revision.pk
+        where = "Your draft" if here else f"Revision #{revision.number}"
+        message = f"{where} has no such lecture of {lecture.course}."
         return JsonResponse({"error": message}, status=404)
     return JsonResponse(places_payload(places, problem_clock(revision.problem)))
 

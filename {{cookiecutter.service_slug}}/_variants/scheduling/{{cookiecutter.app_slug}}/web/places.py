@@ -7,8 +7,9 @@ from typing import Any
 
 from ..clock import Clock
 from ..lectures import Lecture
-from ..models import Revision
+from ..models import Problem
 from ..selectors.placement import LecturePlaces, lecture_places
+from ..timetabling import Verification
 from ..timetabling.placement import Outcome, Placement, best_placements
 
 MAX_REASONS = 4  # sentences per place; the rest are counted
@@ -95,9 +96,18 @@ def places_payload(places: LecturePlaces, clock: Clock) -> dict[str, Any]:
     }
 
 
-def find_a_place(revision: Revision, lecture: Lecture, clock: Clock) -> dict[str, Any] | None:
-    """The "Find a place" list of the grid page: the best few places for one lecture."""
-    places = lecture_places(revision=revision, lecture=lecture)
+def find_a_place(
+    problem: Problem,
+    lectures: list[Lecture],
+    verification: Verification,
+    lecture: Lecture,
+    clock: Clock,
+) -> dict[str, Any] | None:
+    """The "Find a place" list of the grid page: the best few places for one lecture of the
+    timetable `lectures`."""
+    places = lecture_places(
+        problem=problem, lectures=lectures, verification=verification, lecture=lecture
+    )
     if places is None:
         return None
     found = places.lecture

@@ -14,14 +14,17 @@ from django.views.decorators.http import require_POST
 from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
+from .. import timetabling
 from ..clock import Clock, problem_clock
-from ..lectures import Move, Pin, Slot
-from ..models import Revision
+from ..lectures import Edit, Lecture, Move, Pin, Slot
+from ..models import Draft, Revision
 from ..permissions import user_is_scheduler
+from ..selectors.drafts import draft_get, draft_timetable
 from ..selectors.placement import lecture_place_at
 from ..selectors.problems import problem_to_core
 from ..selectors.publishing import problem_revision_state
 from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
+from ..services.drafts import draft_add
 from ..services.revisions import revision_create_edited
 from .common import (
     export_links,
@@ -33,6 +36,7 @@ from .common import (
     revision_or_404,
     wants_json,
 )
+from .draft_views import draft_context, shown_timetable
 from .forms import DiffForm, MoveForm, PinForm, PlaceForm
 from .grid import grid_build, view_choices, view_parse
 from .history import diff_changes
@@ -58,7 +62,11 @@ def _grid_response(
     problem = problem_to_core(problem=revision.problem)
     kind, key = view_parse(request.GET.get("show"), problem)
     show = f"{kind}:{key}"
-    lectures, verification = revision_verification(revision=revision)
+    draft = None
+    if against is None:
+        lectures, verification, draft = shown_timetable(request, revision)
+    else:
+        lectures, verification = revision_verification(revision=revision)
     diff = revision_diff(revision=revision, against=against) if against is not None else None
     clock = problem_clock(revision.problem)
     grid = grid_build(
@@ -73,7 +81,10 @@ def _grid_response(
     )
     latest_id = revision_latest_id(problem_id=revision.problem_id)
     is_latest = latest_id == revision.pk
-    editable = against is None and is_latest and user_is_scheduler(request.user)
+    # A person's draft is edited on its base's page (saving it tells when that is not the
+    # latest any more); otherwise only the latest revision is.
+    draft_here = draft is not None and draft.base_id == revision.pk
+    editable = against is None and (is_latest or draft_here) and user_is_scheduler(request.user)
     context = {
         "revision": revision,
         "problem": revision.problem,
@@ -92,7 +103,12 @@ def _grid_response(
             if editable
             else None
         ),
-        **(_find_a_place(request, revision, grid.lectures, clock) if editable else {}),
+        **(
+            _find_a_place(request, revision, lectures, verification, grid.lectures, clock)
+            if editable
+            else {}
+        ),
+        **(draft_context(draft, revision) if against is None else {}),
         "exports": export_links(revision, kind, key),
         "diff": diff,
         "changes": diff_changes(diff, clock=clock) if diff else [],
@@ -103,18 +119,26 @@ def _grid_response(
 
 
 def _find_a_place(
-    request: HttpRequest, revision: Revision, lectures: list[Any], clock: Clock
+    request: HttpRequest,
+    revision: Revision,
+    lectures: list[Lecture],
+    verification: timetabling.Verification,
+    shown: list[Any],
+    clock: Clock,
 ) -> dict[str, Any]:
-    """The "Find a place" form, and with `?place=` its list of the best places."""
+    """The "Find a place" form (for the lectures `shown`), and with `?place=` its list of the
+    best places in the timetable `lectures`."""
     form = PlaceForm(
         request.GET if "place" in request.GET else None,
         clock=clock,
-        lectures=lectures,
+        lectures=shown,
         auto_id="place_%s",
     )
     found = None
     if form.is_bound and form.is_valid():
-        found = find_a_place(revision, form.cleaned_data["place"], clock)
+        found = find_a_place(
+            revision.problem, lectures, verification, form.cleaned_data["place"], clock
+        )
     return {"place_form": form, "places": found}
 
 
@@ -127,6 +151,9 @@ def edit_result(
     note: str = "",
 ) -> HttpResponse:
     show = request.POST.get("show", "")
+    draft = draft_get(problem_id=revision.problem_id, author=request.user)
+    if draft is not None and draft.base_id == revision.pk:
+        return _draft_edit_result(request, draft, Edit(tuple(moves), tuple(pins), note), show)
     try:
         new = revision_create_edited(
             base=revision, moves=moves, pins=pins, author=signed_in_user(request), note=note
@@ -152,6 +179,27 @@ def edit_result(
     return HttpResponseRedirect(url)
 
 
+def _draft_edit_result(request: HttpRequest, draft: Draft, edit: Edit, show: str) -> HttpResponse:
+    """An edit made in the person's draft: nothing is saved as a revision yet."""
+    try:
+        draft = draft_add(draft=draft, edit=edit)
+    except ApplicationError as exc:
+        status = 409 if isinstance(exc, ConflictError) else 400
+        return edit_failure(request, draft.base, f"Not done: {exc.message}", status, show, None)
+    _, verification = draft_timetable(draft=draft)
+    delta = verification.total_cost - draft.base.total_cost
+    summary = (
+        f"In your draft: {edit.note}. {verification.hard_violations} hard violation"
+        f"{'' if verification.hard_violations == 1 else 's'}, total cost "
+        f"{verification.total_cost} ({delta:+d} against #{draft.base.number}); not saved yet."
+    )
+    messages.success(request, summary)
+    url = grid_url(draft.base_id, show)
+    if wants_json(request):
+        return JsonResponse({"redirect": url, "message": summary, "draft": draft.pk})
+    return HttpResponseRedirect(url)
+
+
 def edit_failure(
     request: HttpRequest,
     revision: Revision,
@@ -173,7 +221,7 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
     require_scheduler(request)
     revision = revision_or_404(revision_id)
     problem = problem_to_core(problem=revision.problem)
-    lectures, _ = revision_verification(revision=revision)
+    lectures, verification, _ = shown_timetable(request, revision)
     clock = problem_clock(revision.problem)
     form = MoveForm(request.POST, problem=problem, clock=clock, lectures=lectures)
     if not form.is_valid():
@@ -188,7 +236,14 @@ def revision_move(request: HttpRequest, revision_id: int) -> HttpResponse:
     lecture = form.cleaned_data["lecture"]
     day, period, room = (form.cleaned_data[name] for name in ("day", "period", "room"))
     if not room:  # a free room that fits, its own when free (as a drop on the grid)
-        place = lecture_place_at(revision=revision, lecture=lecture, day=day, period=period)
+        place = lecture_place_at(
+            problem=revision.problem,
+            lectures=lectures,
+            formulation=verification.formulation,
+            lecture=lecture,
+            day=day,
+            period=period,
+        )
         room = place.room if place is not None else lecture.room
     target = Slot(day, period, room)
     if target == lecture.slot:
