@@ -691,7 +691,7 @@ def test_guided_moves_with_the_keyboard_a_swap_and_find_a_place(page: Page):
     pick_up_with_the_keyboard(page, key)  # the check's Tab walk left it; pick it up again
     page.keyboard.press("Escape")
     expect(page.locator("td.cell[data-target]")).to_have_count(0)
-    assert page.evaluate("document.activeElement.getAttribute('data-lecture')") == key
+    expect(page.locator(f".lecture[data-lecture='{key}']")).to_be_focused()
 
     # The arrows walk to an empty cell a move to which breaks no hard rule; Enter asks first,
     # since the lecture is pinned; the move keeps the page where it was and the focus on it.
@@ -719,7 +719,15 @@ def test_guided_moves_with_the_keyboard_a_swap_and_find_a_place(page: Page):
     if cell_of(page, other_key) == cell_of(page, first_key):
         other = page.locator(f".lecture[draggable=true]:not([data-lecture='{other_key}'])").nth(2)
         other_key = other.get_attribute("data-lecture") or ""
-    first.drag_to(other)
+    # Dragged by the mouse: while it is held over the other lecture, every cell is labelled.
+    first.hover()
+    page.mouse.down()
+    box = other.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    expect(page.locator("td.cell[data-target]")).to_have_count(page.locator("td.cell").count())
+    expect(page.locator("#move-hint")).to_contain_text("Or swap with")
+    page.mouse.up()
     expect(dialog).to_contain_text("already holds")
     before = page.url
     dialog.get_by_role("button", name=f"Swap with {other_key.split('|')[0]}").click()

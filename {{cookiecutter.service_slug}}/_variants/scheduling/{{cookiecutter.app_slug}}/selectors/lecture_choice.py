@@ -44,9 +44,11 @@ def revision_lecture_choice(
     teacher: str | None = None,
     day: int | None = None,
     keys: Sequence[str] | None = None,
+    lectures: list[Lecture] | None = None,
 ) -> LectureChoice:
     """The lectures of `revision` of a curriculum, of a teacher, on a day (0-based) or named by
-    their keys (`Lecture.key`): exactly one of them. Unknown names are refused (400)."""
+    their keys (`Lecture.key`): exactly one of them. Unknown names are refused (400). With
+    `lectures`, chosen among those instead (a person's draft of the revision)."""
     given = [name for name, value in zip(SCOPES, (curriculum, teacher, day, keys), strict=True)
              if value is not None]  # fmt: skip
     if len(given) != 1:
@@ -56,7 +58,8 @@ def revision_lecture_choice(
             code=ErrorCode.INVALID_CHOICE,
             extra={"given": given},
         )
-    lectures = revision_lectures(revision=revision)
+    if lectures is None:
+        lectures = revision_lectures(revision=revision)
     if keys is not None:
         return LectureChoice(_by_keys(revision, lectures, keys), "lectures", "")
     problem = problem_to_core(problem=revision.problem)

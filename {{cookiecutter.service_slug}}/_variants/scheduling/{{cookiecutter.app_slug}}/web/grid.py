@@ -321,13 +321,14 @@ def _attach_issues(
             for lec in cell.lectures:
                 if lec.course in v.courses:
                     lec.issues.append(issue)
-        else:  # a fact about whole courses: mark every lecture of them in this view
+        else:  # a fact about whole courses: it marks one lecture of each (its first in the
+            # view), so one cost is counted once on the grid, not on every lecture of a course
             for course in v.courses:
-                for lec in by_course.get(course, ()):
+                shown = sorted(by_course.get(course, ()), key=lambda x: (x.day, x.period))
+                for lec in shown[:1]:
                     lec.issues.append(issue)
                     cell = cells[lec.day, lec.period]
-                    if issue not in cell.issues:
-                        cell.issues.append(issue)
+                    cell.issues.append(issue)
                     issue.cell_id = issue.cell_id or cell.id
     return issues, other
 

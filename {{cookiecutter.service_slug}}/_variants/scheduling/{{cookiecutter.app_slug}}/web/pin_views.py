@@ -15,6 +15,7 @@ from core.exceptions import ApplicationError
 from ..selectors.lecture_choice import revision_lecture_choice
 from ..services.bulk_pins import pin_edit_build
 from .common import require_scheduler, revision_or_404
+from .draft_views import shown_timetable
 from .timetable_views import edit_failure, edit_result
 
 
@@ -68,8 +69,8 @@ class BulkPinForm(forms.Form):
 @login_required
 @require_POST
 def revision_pin_bulk(request: HttpRequest, revision_id: int) -> HttpResponse:
-    """A new revision with the chosen lectures pinned (or unpinned); answered like a single
-    pin: a redirect to the new grid with a message, or JSON for scripts."""
+    """A new revision (or an edit of the person's draft) with the chosen lectures pinned (or
+    unpinned); answered like a single pin: a redirect to the grid with a message, or JSON."""
     require_scheduler(request)
     revision = revision_or_404(revision_id)
     show = request.POST.get("show", "")
@@ -78,7 +79,8 @@ def revision_pin_bulk(request: HttpRequest, revision_id: int) -> HttpResponse:
         errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
         return edit_failure(request, revision, f"Not saved: {errors}", 400, show, None)
     try:
-        choice = revision_lecture_choice(revision=revision, **form.choice())
+        lectures, _, _ = shown_timetable(request, revision)  # a draft's, when one is open
+        choice = revision_lecture_choice(revision=revision, lectures=lectures, **form.choice())
         edit = pin_edit_build(choice=choice, pinned=form.cleaned_data["pinned"])
     except ApplicationError as exc:
         return edit_failure(

@@ -2,6 +2,8 @@
 that undo and redo walk, and is saved as one revision with a note, or discarded; the grid and
 the guided moves show the draft while it is open."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -168,3 +170,22 @@ def test_draft_actions_refuse_what_they_cannot_do(toy_revision, scheduler, user)
     assert web(user).post(f"/{APP}/problems/{problem}/draft/").status_code == 403
     # A draft is its author's: another scheduler's edits still save at once.
     assert Draft.objects.get().author == scheduler
+
+
+def test_bulk_pins_in_a_draft_choose_among_the_drafts_lectures(toy_revision, scheduler):
+    client = web(scheduler)
+    draft = draft_add(
+        draft=draft_start(problem=toy_revision.problem, author=scheduler), edit=MOVE_GEOTEC
+    )
+    response = client.post(
+        f"/{APP}/revisions/{toy_revision.pk}/pins/",
+        {"scope": "ticked", "lecture": ["Geotec|4|3|rA"], "pinned": "1"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert "In your draft: Pinned" in response.json()["message"]
+    draft.refresh_from_db()
+    assert draft.position == 2 and Revision.objects.count() == 1
+    html = client.get(f"/{APP}/revisions/{toy_revision.pk}/?show=all:").content.decode()
+    card = re.search(r'<div class="([^"]*)"[^>]*data-lecture="Geotec\|4\|3\|rA"', html)
+    assert card is not None and "pinned" in card[1].split()  # the draft's Geotec, pinned

@@ -1,5 +1,7 @@
 """The scheduler's web pages through Django's test client: access, controls, errors, grid."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -129,6 +131,17 @@ def test_grid_marks_violations_in_their_cell(scheduler_web, toy_revision):
     assert 'id="cell-0-1" class="cell has-hard' in html
     assert "share room rA on Mon 09:00" in html  # the verifier's "Mon period 1" in clock time
     assert 'href="#cell-0-1"' in html
+
+
+def test_a_cost_of_a_whole_course_marks_one_of_its_lectures(scheduler_web, toy_revision):
+    # SceCosC on two days only (its minimum is three): one soft cost, one lecture marked.
+    edited = revision_create_edited(
+        base=toy_revision, moves=[Move("SceCosC", (3, 2, "rA"), (0, 2, "rA"))]
+    )
+    html = scheduler_web.get(f"/{APP}/revisions/{edited.pk}/?show=all:").content.decode()
+    marked = re.findall(r'<div class="lecture[^"]*"[^>]*title="[^"]*SceCosC meets on 2 days', html)
+    assert len(marked) == 1, marked
+    assert html.count('data-course="SceCosC"') == 3
 
 
 def test_move_form_makes_a_revision(scheduler_web, toy_revision):

@@ -19,7 +19,7 @@
   var hint = document.getElementById("move-hint");
   if (!main || !moveForm || !swapForm || !window.fetch) { return; }
   var SCROLL_KEY = "guided-moves:return";
-  var held = null; // {card, key, course, data, loading, keyboard, cursor, busy}
+  var held = null; // {card, key, course, data, loading, keyboard, cursor, over, busy}
 
   function say(text) { if (hint) { hint.textContent = text || ""; } }
   function cellAt(day, period) { return document.getElementById("cell-" + day + "-" + period); }
@@ -45,7 +45,10 @@
         if (data.error) { say(data.error); return null; }
         mine.data = data;
         cells().forEach(label);
-        say(mine.cursor ? describe(mine.cursor) : introduction(data));
+        // What the cell under the keyboard's cursor or the pointer would do; at the start, where
+        // the lecture is now, what picking it up offers.
+        var at = mine.cursor || mine.over;
+        say(at && !at.contains(mine.card) ? describe(at) : introduction(data));
         return data;
       })
       .catch(function () { say("Could not ask where it can go: check your connection."); return null; });
@@ -266,6 +269,7 @@
     if (!td.classList.contains("drop-over")) {
       main.querySelectorAll(".drop-over").forEach(function (el) { el.classList.remove("drop-over"); });
       td.classList.add("drop-over");
+      held.over = td;
       say(describe(td));
     }
   });
@@ -291,26 +295,29 @@
   document.addEventListener("keydown", function (event) {
     if (dialog && dialog.open) { return; }
     var card = event.target.closest && event.target.closest(".lecture[data-lecture][draggable=true]");
-    if (!held || !held.keyboard) {
-      if (card && event.target === card && (event.key === "Enter" || event.key === " ")) {
-        event.preventDefault();
-        pickUp(card, true);
-        moveCursor(card.closest("td.cell"));
-      }
+    if (card && event.target === card && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      pickUp(card, true);
+      moveCursor(card.closest("td.cell"));
       return;
     }
+    if (!held || !held.keyboard) { return; }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      cancel("Not moved.");
+      return;
+    }
+    // Arrows and Enter belong to the cursor only while it has the focus (not a select's).
+    if (event.target !== held.cursor) { return; }
     var step = STEPS[event.key];
-    if (step && held.cursor) {
+    if (step) {
       event.preventDefault();
       var day = Number(held.cursor.getAttribute("data-drop-day")) + step[0];
       var period = Number(held.cursor.getAttribute("data-drop-period")) + step[1];
       moveCursor(cellAt(day, period) || held.cursor);
-    } else if (event.key === "Enter" && held.cursor) {
+    } else if (event.key === "Enter") {
       event.preventDefault();
       decide(held.cursor);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      cancel("Not moved.");
     }
   });
 })();
