@@ -172,11 +172,7 @@ def edit_result(
         f"Saved revision #{new.number}: {new.hard_violations} hard violation"
         f"{'' if new.hard_violations == 1 else 's'}, total cost {new.total_cost} ({delta:+d})."
     )
-    messages.success(request, summary)
-    url = grid_url(new.pk, show)
-    if wants_json(request):
-        return JsonResponse({"redirect": url, "message": summary, "revision": new.pk})
-    return HttpResponseRedirect(url)
+    return _edit_done(request, summary, grid_url(new.pk, show), revision=new.pk)
 
 
 def _draft_edit_result(request: HttpRequest, draft: Draft, edit: Edit, show: str) -> HttpResponse:
@@ -193,10 +189,15 @@ def _draft_edit_result(request: HttpRequest, draft: Draft, edit: Edit, show: str
         f"{'' if verification.hard_violations == 1 else 's'}, total cost "
         f"{verification.total_cost} ({delta:+d} against #{draft.base.number}); not saved yet."
     )
+    return _edit_done(request, summary, grid_url(draft.base_id, show), draft=draft.pk)
+
+
+def _edit_done(request: HttpRequest, summary: str, url: str, **ids: int) -> HttpResponse:
+    """A made edit: the grid `url` opens with the one-line `summary` (scripts get it as JSON,
+    with the new revision's or the draft's id)."""
     messages.success(request, summary)
-    url = grid_url(draft.base_id, show)
     if wants_json(request):
-        return JsonResponse({"redirect": url, "message": summary, "draft": draft.pk})
+        return JsonResponse({"redirect": url, "message": summary, **ids})
     return HttpResponseRedirect(url)
 
 

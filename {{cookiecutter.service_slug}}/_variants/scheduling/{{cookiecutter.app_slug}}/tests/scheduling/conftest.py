@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from core.testing import signed_in_client
@@ -41,6 +42,13 @@ TecCos rC 4 1
 
 def demo_bytes(name: str) -> bytes:
     return demo_instance_path(name).read_bytes()
+
+
+def web(user: Any) -> Client:
+    """A browser's client signed in as `user` (the pages' session, not an API token)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def counts() -> dict[str, int]:

@@ -2,7 +2,6 @@
 the selector that chooses them, the service, the API and the grid page's panel."""
 
 import pytest
-from django.test import Client
 
 from core.exceptions import ApplicationError, ConflictError
 
@@ -11,17 +10,11 @@ from ...models import Revision
 from ...selectors.lecture_choice import revision_lecture_choice
 from ...services.bulk_pins import revision_pin_chosen
 from ...services.revisions import revision_create_edited
-from .conftest import counts
+from .conftest import counts, web
 
 pytestmark = pytest.mark.django_db
 APP = __name__.split(".")[0]
 CUR1 = {"SceCosC", "ArcTec", "TecCos"}  # toy.ectt: 3 + 3 + 5 lectures
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def pinned(revision) -> set[str]:

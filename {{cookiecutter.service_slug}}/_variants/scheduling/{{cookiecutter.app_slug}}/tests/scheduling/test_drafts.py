@@ -5,7 +5,6 @@ the guided moves show the draft while it is open."""
 import re
 
 import pytest
-from django.test import Client
 
 from core.exceptions import ApplicationError, ConflictError
 
@@ -20,7 +19,7 @@ from ...services.drafts import (
     draft_undo,
 )
 from ...services.revisions import revision_create_edited
-from .conftest import counts
+from .conftest import counts, web
 
 pytestmark = pytest.mark.django_db
 APP = __name__.split(".")[0]
@@ -30,12 +29,6 @@ MOVE_GEOTEC_AGAIN = Edit(
     (Move("Geotec", Slot(4, 3, "rA"), Slot(4, 2, "rA")),), note="Moved it again"
 )
 PIN_ARCTEC = Edit(pins=(Pin("ArcTec", Slot(1, 2, "rB")),), note="Pinned ArcTec")
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def lectures(revision: Revision) -> list[tuple]:

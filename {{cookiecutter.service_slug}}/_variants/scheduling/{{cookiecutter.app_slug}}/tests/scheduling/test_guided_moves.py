@@ -6,17 +6,11 @@ import pytest
 from django.test import Client
 
 from ...models import Revision
-from .conftest import counts
+from .conftest import counts, web
 
 pytestmark = pytest.mark.django_db
 
 APP = __name__.split(".")[0]
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def places(client: Client, revision: Revision, lecture: str, show: str = "curriculum:Cur1"):

@@ -14,8 +14,8 @@ from ...exports import export_csv
 from ...selectors.problems import problem_to_core
 from ...selectors.revisions import revision_lectures
 from ...services.revisions import revision_import
-from .conftest import TOY_SOLUTION
-from .test_views import APP, logged_in
+from .conftest import TOY_SOLUTION, web
+from .test_views import APP
 
 TO = "\N{EN DASH}"  # between a period's start and end
 
@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scheduler_web(scheduler):
-    return logged_in(scheduler)
+    return web(scheduler)
 
 
 @pytest.fixture
 def reader_web(user):
-    return logged_in(user)
+    return web(user)
 
 
 # ------------------------------------------------------------------------------ clock labels

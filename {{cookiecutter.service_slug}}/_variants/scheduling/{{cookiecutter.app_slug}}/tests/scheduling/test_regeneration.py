@@ -2,7 +2,6 @@
 finished run moved against its base, in the API, the run page and the generate page."""
 
 import pytest
-from django.test import Client
 
 from core.exceptions import ApplicationError
 
@@ -11,15 +10,9 @@ from ...models import GenerationRun
 from ...services.revisions import revision_create_edited, revision_import
 from ...services.run_execution import run_execute
 from ...services.runs import REPAIR_WEIGHT, RunMode, run_mode_options, run_start
-from .conftest import TOY_SOLUTION, counts
+from .conftest import TOY_SOLUTION, counts, web
 
 APP = __name__.split(".")[0]
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def conflicted(toy_revision):

@@ -2,7 +2,6 @@
 services, API and pages."""
 
 import pytest
-from django.test import Client
 
 from core.exceptions import ConflictError
 
@@ -10,16 +9,10 @@ from ...lectures import Move, Pin
 from ...models import Problem, Revision
 from ...services.revision_actions import problem_unpublish, revision_publish, revision_restore
 from ...services.revisions import revision_create_edited
-from .conftest import counts
+from .conftest import counts, web
 
 pytestmark = pytest.mark.django_db
 APP = __name__.split(".")[0]
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def lectures(revision):

@@ -9,27 +9,21 @@ from django.test import Client
 from ...lectures import Move
 from ...models import GenerationRun, Revision
 from ...services.revisions import revision_create_edited
-from .conftest import counts, demo_bytes
+from .conftest import counts, demo_bytes, web
 
 pytestmark = pytest.mark.django_db
 
 APP = __name__.split(".")[0]
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def scheduler_web(scheduler) -> Client:
-    return logged_in(scheduler)
+    return web(scheduler)
 
 
 @pytest.fixture
 def reader_web(user) -> Client:
-    return logged_in(user)
+    return web(user)
 
 
 # ------------------------------------------------------------------------------ access
