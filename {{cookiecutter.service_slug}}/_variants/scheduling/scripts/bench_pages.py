@@ -9,6 +9,9 @@ and p95 per page against its target:
 - the grid: the default view (first curriculum), the busiest teacher, and every lecture (434
   cards); "warm": the revision's verification is cached (every render after the first of a
   revision), "cold": the cache is cleared before each render (lectures read and verified again);
+- a guided move: the places of one lecture of the default view (what picking it up asks: every
+  other period scored by the verifier, and the swaps with the view's lectures) and the grid with
+  its "Find a place" list;
 - the history of the problem (--revisions rows) and the comparison of the two timetables.
 
 Usage (from the project root):
@@ -110,11 +113,24 @@ def _comp07_pages(time_limit: float, history: int) -> tuple[Any, list[Page]]:
     teachers = Counter(c.teacher for c in core_problem.courses for _ in range(c.lectures))
     busiest = teachers.most_common(1)[0][0]
     grid = f"/{APP}/revisions/{second.pk}/"
+    # A lecture of the default view (the first curriculum): what a pick-up or "Find a place" asks.
+    selectors = importlib.import_module(f"{APP}.selectors.revisions")
+    first_course = core_problem.curricula[0].courses[0]
+    lecture = next(
+        lec for lec in selectors.revision_lectures(revision=second) if lec.course == first_course
+    )
     return user, [
         Page("grid: first curriculum (default)", grid, {"show": ""}, 200),
         Page(f"grid: teacher {busiest}", grid, {"show": f"teacher:{busiest}"}, 200),
         Page("grid: every lecture", grid, {"show": "all:"}, 300),
         Page(f"history ({len(stored)} rows)", f"/{APP}/problems/{problem.pk}/history/", {}, 200),
+        Page(
+            f"places of {lecture.course} (pick-up JSON)",
+            f"/{APP}/revisions/{second.pk}/places/",
+            {"lecture": lecture.key, "show": ""},
+            500,
+        ),
+        Page("grid with Find a place", grid, {"show": "", "place": lecture.key}, 500),
         Page(
             f"diff #{first.number} -> #{second.number}",
             f"/{APP}/problems/{problem.pk}/diff/",

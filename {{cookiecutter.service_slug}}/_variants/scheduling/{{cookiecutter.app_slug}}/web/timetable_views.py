@@ -38,7 +38,7 @@ from .common import (
 )
 from .draft_views import draft_context, shown_timetable
 from .forms import DiffForm, MoveForm, PinForm, PlaceForm
-from .grid import grid_build, view_choices, view_parse
+from .grid import Grid, grid_build, view_choices, view_parse
 from .history import diff_changes
 from .places import find_a_place
 from .wording import component_labels, components_view, formulation_label
@@ -98,16 +98,7 @@ def _grid_response(
         "for_earlier_version": revision.problem_version != revision.problem.version,
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
-        "move_form": (
-            MoveForm(problem=problem, clock=clock, lectures=grid.lectures, auto_id="move_%s")
-            if editable
-            else None
-        ),
-        **(
-            _find_a_place(request, revision, lectures, verification, grid.lectures, clock)
-            if editable
-            else {}
-        ),
+        **(_edit_forms(request, revision, lectures, verification, grid, clock) if editable else {}),
         **(draft_context(draft, revision) if against is None else {}),
         "exports": export_links(revision, kind, key),
         "diff": diff,
@@ -118,20 +109,22 @@ def _grid_response(
     return render_page(request, template, context)
 
 
-def _find_a_place(
+def _edit_forms(
     request: HttpRequest,
     revision: Revision,
     lectures: list[Lecture],
     verification: timetabling.Verification,
-    shown: list[Any],
+    grid: Grid,
     clock: Clock,
 ) -> dict[str, Any]:
-    """The "Find a place" form (for the lectures `shown`), and with `?place=` its list of the
-    best places in the timetable `lectures`."""
+    """The Move form and the "Find a place" form (for the lectures the grid shows), and with
+    `?place=` the best places for one of them in the timetable `lectures`."""
+    problem = problem_to_core(problem=revision.problem)
+    move_form = MoveForm(problem=problem, clock=clock, lectures=grid.lectures, auto_id="move_%s")
     form = PlaceForm(
         request.GET if "place" in request.GET else None,
         clock=clock,
-        lectures=shown,
+        lectures=grid.lectures,
         auto_id="place_%s",
     )
     found = None
@@ -139,7 +132,7 @@ def _find_a_place(
         found = find_a_place(
             revision.problem, lectures, verification, form.cleaned_data["place"], clock
         )
-    return {"place_form": form, "places": found}
+    return {"move_form": move_form, "place_form": form, "places": found}
 
 
 def edit_result(

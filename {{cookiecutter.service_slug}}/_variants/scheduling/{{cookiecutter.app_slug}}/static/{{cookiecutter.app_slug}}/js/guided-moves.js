@@ -118,10 +118,11 @@
     mine.busy = true;
     mine.loading.then(function (data) {
       mine.busy = false;
-      if (held !== mine || !data) { return; }
+      if (held !== mine) { return; }
+      if (!data) { clear(); return; } // the places could not be read: the hint says so
       if (td.contains(mine.card)) { cancel("Not moved: " + mine.course + " is already there."); return; }
       var target = data.targets[cellKey(td)];
-      if (!target) { return; }
+      if (!target) { cancel("Not moved."); return; }
       var swaps = swapsIn(td);
       var asks = [];
       if (data.pinned) { asks.push(mine.course + " is pinned: generations keep it where it is."); }
