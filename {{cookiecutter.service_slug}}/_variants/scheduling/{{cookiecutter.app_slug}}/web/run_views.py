@@ -13,6 +13,7 @@ from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
 from ..models import GenerationRun
+from ..selectors.drafts import draft_get
 from ..selectors.revisions import revision_latest_id
 from ..selectors.runs import run_changes, run_get
 from ..services.runs import run_cancel, run_start
@@ -55,7 +56,10 @@ def problem_generate_page(request: HttpRequest, problem_id: int) -> HttpResponse
     else:
         latest = revision_latest_id(problem_id=problem.pk)
         form = GenerateForm(problem=problem, initial={"base_revision": latest})
-    return render_page(request, "generate.html", {"problem": problem, "form": form}, status=status)
+    # A draft's edits are not in any revision: a run would start without them.
+    draft = draft_get(problem_id=problem.pk, author=request.user)
+    context = {"problem": problem, "form": form, "draft": draft}
+    return render_page(request, "generate.html", context, status=status)
 
 
 def _moved_sentence(changes: dict[str, Any]) -> str:

@@ -182,3 +182,12 @@ def test_bulk_pins_in_a_draft_choose_among_the_drafts_lectures(toy_revision, sch
     html = client.get(f"/{APP}/revisions/{toy_revision.pk}/?show=all:").content.decode()
     card = re.search(r'<div class="([^"]*)"[^>]*data-lecture="Geotec\|4\|3\|rA"', html)
     assert card is not None and "pinned" in card[1].split()  # the draft's Geotec, pinned
+
+
+def test_the_generate_page_warns_of_unsaved_draft_changes(toy_revision, scheduler):
+    client = web(scheduler)
+    page = f"/{APP}/problems/{toy_revision.problem_id}/generate/"
+    assert "unsaved change" not in client.get(page).content.decode()
+    draft_add(draft=draft_start(problem=toy_revision.problem, author=scheduler), edit=MOVE_GEOTEC)
+    html = client.get(page).content.decode()
+    assert "holds 1 unsaved change: a run starts from saved revisions only" in html
