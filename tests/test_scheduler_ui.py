@@ -291,6 +291,10 @@ def move_form_target(page: Page) -> tuple[str, str]:
 def test_moving_into_a_conflict_marks_the_cell_with_the_verifiers_sentence(page: Page):
     page.select_option("#show", "curriculum:Cur1")  # auto-submits
     page.wait_for_url(re.compile(r"show=curriculum"))
+    # Edits collect in a draft by default (test_a_draft_collects...); these tests save each.
+    expect(page.locator(".edit-mode")).to_contain_text("Your changes collect in a draft")
+    page.get_by_role("button", name="Save each change at once instead").click()
+    expect(page.locator(".messages")).to_contain_text("Each change is now saved at once")
     first, second = move_form_target(page)
     course, day, period, _room = second.split("|")
     # The keyboard way: plain selects and a submit button.
@@ -758,17 +762,18 @@ def test_guided_moves_with_the_keyboard_a_swap_and_find_a_place(page: Page):
 
 def test_a_draft_collects_changes_with_undo_and_redo_and_saves_them_as_one_revision(page: Page):
     number = int(page.locator("h1").inner_text().rsplit("#", 1)[1])
-    page.get_by_role("button", name="Start a draft").click()
-    panel = page.locator(".panel.draft")
-    expect(panel).to_contain_text(f"Your draft on revision #{number}, not saved")
-    expect(page.locator("h1")).to_contain_text(f"revision #{number} · your draft")
+    page.get_by_role("button", name="Collect changes in a draft").click()
+    expect(page.locator(".edit-mode")).to_contain_text("Your changes collect in a draft")
 
-    # A keyboard move (of a pinned lecture: asked first) and an unpin go into the draft.
+    # A keyboard move (of a pinned lecture: asked first) starts the draft; an unpin joins it.
     key = page.locator(".lecture[draggable=true]").first.get_attribute("data-lecture") or ""
     course = key.split("|")[0]
     to_day, to_period, _room = walk_with_the_keyboard(page, key)
     page.locator("#move-dialog").get_by_role("button", name="Move it anyway").click()
     expect(page.locator(".messages")).to_contain_text(f"In your draft: Moved {course} to")
+    panel = page.locator(".panel.draft")
+    expect(panel).to_contain_text(f"Your draft on revision #{number}, not saved")
+    expect(page.locator("h1")).to_contain_text(f"revision #{number} · your draft")
     moved = page.locator(f"#cell-{to_day}-{to_period} .lecture[data-course='{course}']")
     expect(moved).to_have_count(1)
     moved.get_by_role("button", name=re.compile("^Unpin")).click()

@@ -58,7 +58,7 @@ urlpatterns = [
         name="revision-places",
     ),
     path("revisions/<int:revision_id>/swap/", move_views.revision_swap, name="revision-swap"),
-    path("problems/<int:problem_id>/draft/", draft_views.draft_start_view, name="draft-start"),
+    path("problems/<int:problem_id>/edit-mode/", draft_views.edit_mode_view, name="edit-mode"),
     path("problems/<int:problem_id>/draft/undo/", draft_views.draft_undo_view, name="draft-undo"),
     path("problems/<int:problem_id>/draft/redo/", draft_views.draft_redo_view, name="draft-redo"),
     path("problems/<int:problem_id>/draft/save/", draft_views.draft_save_view, name="draft-save"),

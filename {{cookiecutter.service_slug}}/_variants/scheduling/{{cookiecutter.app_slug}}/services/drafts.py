@@ -44,6 +44,13 @@ def draft_add(*, draft: Draft, edit: Edit) -> Draft:
 
 
 @transaction.atomic
+def draft_begin(*, problem: Problem, author: User, edit: Edit) -> Draft:
+    """The author's first edit of the latest revision, as a new draft holding it (none is left
+    behind when the edit is refused)."""
+    return draft_add(draft=draft_start(problem=problem, author=author), edit=edit)
+
+
+@transaction.atomic
 def draft_undo(*, draft: Draft) -> Edit:
     """Take back the draft's last edit (it can be redone); the edit undone."""
     draft = _locked(draft)

@@ -1,6 +1,7 @@
-"""The working set on the grid: a person's draft of the latest revision. While it is open, the
-grid shows it and every edit (move, swap, pin) goes into it; undo and redo walk its edits; it
-is saved as one revision with a note, or discarded."""
+"""The working set on the grid: a person's draft of the latest revision. Their first edit starts
+it (unless they chose to save each change at once); while it is open, the grid shows it and
+every edit (move, swap, pin) goes into it; undo and redo walk its edits; it is saved as one
+revision with a note, or discarded."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_POST
 
-from core.auth import signed_in_user
 from core.exceptions import ApplicationError, ConflictError
 
 from .. import timetabling
@@ -20,8 +20,16 @@ from ..lectures import Lecture
 from ..models import Draft, Problem, Revision
 from ..selectors.drafts import draft_edits, draft_get, draft_timetable
 from ..selectors.revisions import revision_latest_id, revision_verification
-from ..services.drafts import draft_discard, draft_redo, draft_save, draft_start, draft_undo
+from ..services.drafts import draft_discard, draft_redo, draft_save, draft_undo
 from .common import grid_url, problem_or_404, require_scheduler, wants_json
+
+EDIT_MODE_KEY = "scheduling:edit-mode"  # in the session: IN_DRAFT (the default) or AT_ONCE
+IN_DRAFT, AT_ONCE = "draft", "at-once"
+
+
+def edits_in_draft(request: HttpRequest) -> bool:
+    """Whether this person's edits collect in a draft (the default) rather than save at once."""
+    return bool(request.session.get(EDIT_MODE_KEY, IN_DRAFT) != AT_ONCE)
 
 
 def shown_timetable(
@@ -37,11 +45,11 @@ def shown_timetable(
     return lectures, verification, draft
 
 
-def draft_context(draft: Draft | None, revision: Revision) -> dict[str, Any]:
+def draft_context(request: HttpRequest, draft: Draft | None, revision: Revision) -> dict[str, Any]:
     """The draft panel's context: the person's draft here (its edits, done and undone), or
-    their draft on another revision, or none."""
+    their draft on another revision, or none (and where their edits go)."""
     if draft is None or draft.base_id != revision.pk:
-        return {"draft": None, "draft_elsewhere": draft}
+        return {"draft": None, "draft_elsewhere": draft, "edits_in_draft": edits_in_draft(request)}
     edits = draft_edits(draft=draft)
     return {
         "draft": draft,
@@ -96,19 +104,20 @@ def _answer(
 
 @login_required
 @require_POST
-def draft_start_view(request: HttpRequest, problem_id: int) -> HttpResponse:
+def edit_mode_view(request: HttpRequest, problem_id: int) -> HttpResponse:
+    """Switch how this person's edits on the grid land: in a draft (the default) or each saved
+    at once as a revision. Kept in the session."""
     require_scheduler(request)
     problem: Problem = problem_or_404(problem_id)
-    show = request.POST.get("show", "")
-    try:
-        draft = draft_start(problem=problem, author=signed_in_user(request))
-    except ConflictError as exc:
-        return _answer(request, exc.message, None, show, 409)
+    at_once = request.POST.get("mode") == AT_ONCE
+    request.session[EDIT_MODE_KEY] = AT_ONCE if at_once else IN_DRAFT
     message = (
-        f"Draft started on revision #{draft.base.number}: your changes collect here until you "
-        "save them as one revision."
+        "Each change is now saved at once as a new revision."
+        if at_once
+        else "Your changes now collect in a draft until you save them as one revision."
     )
-    return _answer(request, message, draft.base_id, show, 200)
+    latest = revision_latest_id(problem_id=problem.pk)
+    return _answer(request, message, latest, request.POST.get("show", ""), 200)
 
 
 @login_required

@@ -24,7 +24,7 @@ from ..selectors.placement import lecture_place_at
 from ..selectors.problems import problem_to_core
 from ..selectors.publishing import problem_revision_state
 from ..selectors.revisions import revision_diff, revision_latest_id, revision_verification
-from ..services.drafts import draft_add
+from ..services.drafts import draft_add, draft_begin
 from ..services.revisions import revision_create_edited
 from .common import (
     export_links,
@@ -36,7 +36,7 @@ from .common import (
     revision_or_404,
     wants_json,
 )
-from .draft_views import draft_context, shown_timetable
+from .draft_views import draft_context, edits_in_draft, shown_timetable
 from .forms import DiffForm, MoveForm, PinForm, PlaceForm
 from .grid import Grid, grid_build, view_choices, view_parse
 from .history import diff_changes
@@ -99,7 +99,7 @@ def _grid_response(
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
         **(_edit_forms(request, revision, lectures, verification, grid, clock) if editable else {}),
-        **(draft_context(draft, revision) if against is None else {}),
+        **(draft_context(request, draft, revision) if against is None else {}),
         "exports": export_links(revision, kind, key),
         "diff": diff,
         "changes": diff_changes(diff, clock=clock) if diff else [],
@@ -145,8 +145,12 @@ def edit_result(
 ) -> HttpResponse:
     show = request.POST.get("show", "")
     draft = draft_get(problem_id=revision.problem_id, author=request.user)
+    edit = Edit(tuple(moves), tuple(pins), note)
     if draft is not None and draft.base_id == revision.pk:
-        return _draft_edit_result(request, draft, Edit(tuple(moves), tuple(pins), note), show)
+        return _draft_edit_result(request, revision, edit, show, draft)
+    is_latest = revision_latest_id(problem_id=revision.problem_id) == revision.pk
+    if draft is None and is_latest and edits_in_draft(request):  # the first edit starts one
+        return _draft_edit_result(request, revision, edit, show, None)
     try:
         new = revision_create_edited(
             base=revision, moves=moves, pins=pins, author=signed_in_user(request), note=note
@@ -168,13 +172,20 @@ def edit_result(
     return _edit_done(request, summary, grid_url(new.pk, show), revision=new.pk)
 
 
-def _draft_edit_result(request: HttpRequest, draft: Draft, edit: Edit, show: str) -> HttpResponse:
-    """An edit made in the person's draft: nothing is saved as a revision yet."""
+def _draft_edit_result(
+    request: HttpRequest, revision: Revision, edit: Edit, show: str, draft: Draft | None
+) -> HttpResponse:
+    """An edit made in the person's draft (started by it when `draft` is None): nothing is
+    saved as a revision yet."""
     try:
-        draft = draft_add(draft=draft, edit=edit)
+        if draft is None:
+            author = signed_in_user(request)
+            draft = draft_begin(problem=revision.problem, author=author, edit=edit)
+        else:
+            draft = draft_add(draft=draft, edit=edit)
     except ApplicationError as exc:
         status = 409 if isinstance(exc, ConflictError) else 400
-        return edit_failure(request, draft.base, f"Not done: {exc.message}", status, show, None)
+        return edit_failure(request, revision, f"Not done: {exc.message}", status, show, None)
     _, verification = draft_timetable(draft=draft)
     delta = verification.total_cost - draft.base.total_cost
     summary = (

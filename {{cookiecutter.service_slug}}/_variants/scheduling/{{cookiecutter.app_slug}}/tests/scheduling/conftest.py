@@ -18,6 +18,7 @@ from ...services.problems import problem_import
 from ...services.revisions import revision_import
 from ...tasks import generation_run_execute
 from ...timetabling.demo import demo_instance_path
+from ...web.draft_views import AT_ONCE, EDIT_MODE_KEY
 
 # An optimal timetable of toy.ectt (16 lectures, no violation, cost 0 under UD2).
 TOY_SOLUTION = """\
@@ -44,10 +45,15 @@ def demo_bytes(name: str) -> bytes:
     return demo_instance_path(name).read_bytes()
 
 
-def web(user: Any) -> Client:
-    """A browser's client signed in as `user` (the pages' session, not an API token)."""
+def web(user: Any, *, at_once: bool = False) -> Client:
+    """A browser's client signed in as `user` (the pages' session, not an API token); with
+    `at_once`, its grid edits each save a revision instead of collecting in a draft."""
     client = Client()
     client.force_login(user)
+    if at_once:
+        session = client.session
+        session[EDIT_MODE_KEY] = AT_ONCE
+        session.save()
     return client
 
 

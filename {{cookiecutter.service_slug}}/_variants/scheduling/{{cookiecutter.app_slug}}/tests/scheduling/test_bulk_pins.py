@@ -178,7 +178,7 @@ def test_the_grid_offers_the_panel_and_a_tick_box_per_lecture(scheduler, user, t
 
 
 def test_the_page_pins_ticked_lectures_and_redirects_with_a_message(scheduler, toy_revision):
-    client = web(scheduler)
+    client = web(scheduler, at_once=True)
     url = f"/{APP}/revisions/{toy_revision.pk}/pins/"
     keys = ["ArcTec|1|2|rB", "TecCos|0|2|rC"]
     data = {"scope": "ticked", "lecture": keys, "pinned": "1", "show": "curriculum:Cur1"}
@@ -199,7 +199,7 @@ def test_the_page_pins_ticked_lectures_and_redirects_with_a_message(scheduler, t
 
 
 def test_the_page_answers_json_to_scripts(scheduler, toy_revision):
-    client = web(scheduler)
+    client = web(scheduler, at_once=True)
     url = f"/{APP}/revisions/{toy_revision.pk}/pins/"
     json = {"HTTP_ACCEPT": "application/json"}
     response = client.post(url, {"scope": "day", "day": "0", "pinned": "1"}, **json)
@@ -236,7 +236,7 @@ def test_the_page_answers_json_to_scripts(scheduler, toy_revision):
     ],
 )
 def test_the_page_refuses_bad_choices_with_a_message(scheduler, toy_revision, data, words):
-    client = web(scheduler)
+    client = web(scheduler, at_once=True)
     before = counts()
     response = client.post(f"/{APP}/revisions/{toy_revision.pk}/pins/", data, follow=True)
     assert response.redirect_chain[0][0].startswith(f"/{APP}/revisions/{toy_revision.pk}/")

@@ -117,8 +117,7 @@ def test_the_pages_edit_the_draft_and_save_it_with_a_note(toy_revision, schedule
     client = web(scheduler)
     problem = toy_revision.problem_id
     grid = f"/{APP}/revisions/{toy_revision.pk}/?show=all:"
-    assert "Start a draft" in client.get(grid).content.decode()
-    assert client.post(f"/{APP}/problems/{problem}/draft/").status_code == 302
+    assert "Your changes collect in a draft" in client.get(grid).content.decode()  # the default
     moved = client.post(
         f"/{APP}/revisions/{toy_revision.pk}/move/",
         {"lecture": "Geotec|0|3|rA", "day": "4", "period": "3", "room": "", "show": "all:"},
@@ -155,14 +154,44 @@ def test_draft_actions_refuse_what_they_cannot_do(toy_revision, scheduler, user)
     problem = toy_revision.problem_id
     no_draft = client.post(f"/{APP}/problems/{problem}/draft/undo/", HTTP_ACCEPT="application/json")
     assert no_draft.status_code == 409 and "no draft open" in no_draft.json()["error"]
-    client.post(f"/{APP}/problems/{problem}/draft/")
+    client.post(  # the first edit starts a draft; undone, it holds nothing
+        f"/{APP}/revisions/{toy_revision.pk}/pin/", {"lecture": "ArcTec|1|2|rB", "pinned": "1"}
+    )
+    client.post(f"/{APP}/problems/{problem}/draft/undo/")
     empty = client.post(f"/{APP}/problems/{problem}/draft/save/", HTTP_ACCEPT="application/json")
     assert empty.status_code == 409 and "changes nothing" in empty.json()["error"]
+    client.post(f"/{APP}/problems/{problem}/draft/redo/")
     nothing = client.post(f"/{APP}/problems/{problem}/draft/redo/", HTTP_ACCEPT="application/json")
     assert nothing.status_code == 409 and "Nothing to redo" in nothing.json()["error"]
-    assert web(user).post(f"/{APP}/problems/{problem}/draft/").status_code == 403
-    # A draft is its author's: another scheduler's edits still save at once.
-    assert Draft.objects.get().author == scheduler
+    refused = client.post(  # a refused first edit leaves no draft behind
+        f"/{APP}/problems/{problem}/draft/discard/", HTTP_ACCEPT="application/json"
+    )
+    assert refused.status_code == 200 and not Draft.objects.exists()
+    bad = client.post(
+        f"/{APP}/revisions/{toy_revision.pk}/pin/",
+        {"lecture": "ArcTec|4|3|rB", "pinned": "1"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert bad.status_code == 400 and not Draft.objects.exists()
+    assert web(user).post(f"/{APP}/problems/{problem}/draft/undo/").status_code == 403
+    assert Revision.objects.count() == 1
+
+
+def test_each_change_saves_at_once_when_the_person_chooses_so(toy_revision, scheduler):
+    client = web(scheduler)
+    problem = toy_revision.problem_id
+    switched = client.post(f"/{APP}/problems/{problem}/edit-mode/", {"mode": "at-once"})
+    assert switched.status_code == 302
+    grid = f"/{APP}/revisions/{toy_revision.pk}/"
+    assert "Each change is saved at once" in client.get(grid).content.decode()
+    client.post(
+        f"/{APP}/revisions/{toy_revision.pk}/pin/", {"lecture": "ArcTec|1|2|rB", "pinned": "1"}
+    )
+    assert Revision.objects.count() == 2 and not Draft.objects.exists()
+    client.post(f"/{APP}/problems/{problem}/edit-mode/", {"mode": "draft"})
+    latest = Revision.objects.latest("number")
+    client.post(f"/{APP}/revisions/{latest.pk}/pin/", {"lecture": "ArcTec|1|2|rB", "pinned": "0"})
+    assert Revision.objects.count() == 2 and Draft.objects.get().base == latest
 
 
 def test_bulk_pins_in_a_draft_choose_among_the_drafts_lectures(toy_revision, scheduler):

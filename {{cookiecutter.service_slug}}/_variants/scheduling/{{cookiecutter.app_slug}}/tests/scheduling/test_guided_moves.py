@@ -57,7 +57,7 @@ def test_places_refuse_bad_requests(scheduler, user, toy_revision):
 
 def test_a_move_without_a_room_takes_a_free_room_that_fits(scheduler, toy_revision):
     # Tuesday 08:00 holds Geotec in rA: SceCosC (30 students) goes to the smallest free room.
-    response = web(scheduler).post(
+    response = web(scheduler, at_once=True).post(
         f"/{APP}/revisions/{toy_revision.pk}/move/",
         {"lecture": "SceCosC|0|1|rA", "day": "1", "period": "0", "room": ""},
     )
@@ -69,7 +69,7 @@ def test_a_move_without_a_room_takes_a_free_room_that_fits(scheduler, toy_revisi
 
 def test_a_move_that_changes_nothing_saves_nothing(scheduler, toy_revision):
     before = counts()
-    response = web(scheduler).post(
+    response = web(scheduler, at_once=True).post(
         f"/{APP}/revisions/{toy_revision.pk}/move/",
         {"lecture": "SceCosC|0|1|rA", "day": "0", "period": "1", "room": "rA"},
         HTTP_ACCEPT="application/json",
@@ -79,7 +79,7 @@ def test_a_move_that_changes_nothing_saves_nothing(scheduler, toy_revision):
 
 
 def test_a_swap_trades_two_lectures_in_one_revision(scheduler, toy_revision):
-    response = web(scheduler).post(
+    response = web(scheduler, at_once=True).post(
         f"/{APP}/revisions/{toy_revision.pk}/swap/",
         {"lecture": "SceCosC|0|1|rA", "other": "TecCos|0|2|rC", "show": "curriculum:Cur1"},
         HTTP_ACCEPT="application/json",
@@ -101,7 +101,7 @@ def test_a_swap_trades_two_lectures_in_one_revision(scheduler, toy_revision):
 )
 def test_a_bad_swap_saves_nothing(scheduler, toy_revision, other, error):
     before = counts()
-    response = web(scheduler).post(
+    response = web(scheduler, at_once=True).post(
         f"/{APP}/revisions/{toy_revision.pk}/swap/",
         {"lecture": "SceCosC|0|1|rA", "other": other},
         HTTP_ACCEPT="application/json",

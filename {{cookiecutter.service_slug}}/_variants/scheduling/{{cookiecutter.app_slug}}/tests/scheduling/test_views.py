@@ -18,7 +18,7 @@ APP = __name__.split(".")[0]
 
 @pytest.fixture
 def scheduler_web(scheduler) -> Client:
-    return web(scheduler)
+    return web(scheduler, at_once=True)  # each edit a revision (drafts: test_drafts.py)
 
 
 @pytest.fixture
