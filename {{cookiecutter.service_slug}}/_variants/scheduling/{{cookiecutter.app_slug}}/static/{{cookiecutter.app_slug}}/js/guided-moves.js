@@ -240,7 +240,12 @@
     window.scrollTo(0, saved.y || 0);
     var td = document.getElementById(saved.cell);
     var card = td && td.querySelector(".lecture[data-course='" + CSS.escape(saved.course) + "']");
-    if (card && saved.keyboard) { card.focus({ preventScroll: true }); }
+    if (!card) { return; }
+    var box = card.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { // pushed away, by the draft's panel say
+      card.scrollIntoView({ block: "center" });
+    }
+    if (saved.keyboard) { card.focus({ preventScroll: true }); }
   })();
 
   // ---- the mouse: drag and drop
