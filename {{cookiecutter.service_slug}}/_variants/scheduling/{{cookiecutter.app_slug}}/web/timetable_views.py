@@ -148,9 +148,15 @@ def edit_result(
     edit = Edit(tuple(moves), tuple(pins), note)
     if draft is not None and draft.base_id == revision.pk:
         return _draft_edit_result(request, revision, edit, show, draft)
-    is_latest = revision_latest_id(problem_id=revision.problem_id) == revision.pk
-    if draft is None and is_latest and edits_in_draft(request):  # the first edit starts one
-        return _draft_edit_result(request, revision, edit, show, None)
+    if edits_in_draft(request):
+        if draft is not None:  # on an older revision: one draft at a time
+            message = (
+                f"Not done: your draft on revision #{draft.base.number} is still open. Open it "
+                "to save or discard it first."
+            )
+            return edit_failure(request, revision, message, 409, show, None)  # the page links it
+        if revision_latest_id(problem_id=revision.problem_id) == revision.pk:
+            return _draft_edit_result(request, revision, edit, show, None)  # starts one
     try:
         new = revision_create_edited(
             base=revision, moves=moves, pins=pins, author=signed_in_user(request), note=note

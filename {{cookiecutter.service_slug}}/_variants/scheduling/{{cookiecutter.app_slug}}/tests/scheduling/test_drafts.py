@@ -220,3 +220,22 @@ def test_the_generate_page_warns_of_unsaved_draft_changes(toy_revision, schedule
     draft_add(draft=draft_start(problem=toy_revision.problem, author=scheduler), edit=MOVE_GEOTEC)
     html = client.get(page).content.decode()
     assert "holds 1 unsaved change: a run starts from saved revisions only" in html
+
+
+def test_an_edit_while_a_draft_of_an_older_revision_is_open_is_refused(toy_revision, scheduler):
+    client = web(scheduler)
+    draft_add(draft=draft_start(problem=toy_revision.problem, author=scheduler), edit=MOVE_GEOTEC)
+    newer = revision_create_edited(base=toy_revision, pins=[Pin("ArcTec", (1, 2, "rB"))])
+    html = client.get(f"/{APP}/revisions/{newer.pk}/").content.decode()
+    assert "You have an unsaved draft on" in html and "revision #1</a>" in html
+    before = counts()
+    refused = client.post(
+        f"/{APP}/revisions/{newer.pk}/pin/",
+        {"lecture": "SceCosC|0|1|rA", "pinned": "1"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert (
+        refused.status_code == 409
+        and "your draft on revision #1 is still open" in (refused.json()["error"])
+    )
+    assert counts() == before
