@@ -724,6 +724,9 @@ def test_guided_moves_with_the_keyboard_a_swap_and_find_a_place(page: Page):
         other = page.locator(f".lecture[draggable=true]:not([data-lecture='{other_key}'])").nth(2)
         other_key = other.get_attribute("data-lecture") or ""
     # Dragged by the mouse: while it is held over the other lecture, every cell is labelled.
+    # Both in the middle of the window, as a person drags: away from the hint bar at the bottom
+    # and from the edges, where a drag scrolls the page under the pointer.
+    other.evaluate("el => el.scrollIntoView({block: 'center'})")
     first.hover()
     page.mouse.down()
     box = other.bounding_box()

@@ -110,6 +110,11 @@ def _comp07_pages(time_limit: float, history: int) -> tuple[Any, list[Page]]:
         f"{len(stored)} revisions; the last: {second.hard_violations} hard violations, "
         f"cost {second.total_cost}"
     )
+    return user, _pages(problem, core_problem, first, second, len(stored))
+
+
+def _pages(problem: Any, core_problem: Any, first: Any, second: Any, history: int) -> list[Page]:
+    """The pages timed: grids of three views, a guided move's reads, history and diff."""
     teachers = Counter(c.teacher for c in core_problem.courses for _ in range(c.lectures))
     busiest = teachers.most_common(1)[0][0]
     grid = f"/{APP}/revisions/{second.pk}/"
@@ -119,11 +124,11 @@ def _comp07_pages(time_limit: float, history: int) -> tuple[Any, list[Page]]:
     lecture = next(
         lec for lec in selectors.revision_lectures(revision=second) if lec.course == first_course
     )
-    return user, [
+    return [
         Page("grid: first curriculum (default)", grid, {"show": ""}, 200),
         Page(f"grid: teacher {busiest}", grid, {"show": f"teacher:{busiest}"}, 200),
         Page("grid: every lecture", grid, {"show": "all:"}, 300),
-        Page(f"history ({len(stored)} rows)", f"/{APP}/problems/{problem.pk}/history/", {}, 200),
+        Page(f"history ({history} rows)", f"/{APP}/problems/{problem.pk}/history/", {}, 200),
         Page(
             f"places of {lecture.course} (pick-up JSON)",
             f"/{APP}/revisions/{second.pk}/places/",

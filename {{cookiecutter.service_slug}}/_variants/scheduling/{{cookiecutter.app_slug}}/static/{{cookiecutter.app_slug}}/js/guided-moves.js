@@ -22,6 +22,13 @@
   var held = null; // {card, key, course, data, loading, keyboard, cursor, over, busy}
 
   function say(text) { if (hint) { hint.textContent = text || ""; } }
+  // Keep the hint off the cell in play: at the window's bottom, or at its top when that cell
+  // is down there.
+  function placeHint(td) {
+    if (!hint) { return; }
+    var low = td.getBoundingClientRect().bottom > window.innerHeight - hint.offsetHeight - 8;
+    hint.classList.toggle("at-top", low);
+  }
   function cellAt(day, period) { return document.getElementById("cell-" + day + "-" + period); }
   function cellKey(td) {
     return td.getAttribute("data-drop-day") + "-" + td.getAttribute("data-drop-period");
@@ -277,6 +284,7 @@
       td.classList.add("drop-over");
       held.over = td;
       say(describe(td));
+      placeHint(td);
     }
   });
   document.addEventListener("drop", function (event) {
@@ -296,6 +304,7 @@
     td.setAttribute("tabindex", "-1");
     td.focus();
     say(describe(td));
+    placeHint(td);
   }
   var STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
   document.addEventListener("keydown", function (event) {
