@@ -4,7 +4,6 @@ as one new revision."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -12,21 +11,13 @@ from django.db import transaction
 from core.exceptions import ConflictError
 
 from ..errors import ErrorCode
-from ..lectures import Pin
+from ..lectures import Edit, Pin
 from ..models import Revision
 from ..selectors.lecture_choice import LectureChoice, revision_lecture_choice
 from .revisions import revision_create_edited
 
 
-@dataclass(frozen=True)
-class PinEdit:
-    """The pins that change the chosen lectures, and the new revision's note."""
-
-    pins: list[Pin]
-    note: str
-
-
-def pin_edit_build(*, choice: LectureChoice, pinned: bool) -> PinEdit:
+def pin_edit_build(*, choice: LectureChoice, pinned: bool) -> Edit:
     """Pin (or unpin) those of the chosen lectures that are not so already, noted like
     "Pinned 12 lectures of curriculum Cur1"; refused (409) when none would change."""
     pins = [Pin(lec.course, lec.slot, pinned) for lec in choice.lectures if lec.pinned != pinned]
@@ -45,7 +36,7 @@ def pin_edit_build(*, choice: LectureChoice, pinned: bool) -> PinEdit:
             code=ErrorCode.NOTHING_TO_PIN,
             extra={"scope": choice.scope, "chosen": len(choice.lectures), "pinned": pinned},
         )
-    return PinEdit(pins, f"{verb} {choice.describe(len(pins))}")
+    return Edit(pins=tuple(pins), note=f"{verb} {choice.describe(len(pins))}")
 
 
 @transaction.atomic

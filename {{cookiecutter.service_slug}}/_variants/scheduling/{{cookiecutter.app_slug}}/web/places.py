@@ -51,25 +51,23 @@ def outcome_reasons(outcome: Outcome, clock: Clock) -> list[str]:
 def place_view(place: Placement, clock: Clock) -> dict[str, Any]:
     """One place as the script and the list show it."""
     room = f"room {place.room}" + ("" if place.room_free else " (taken: two lectures)")
-    summary = outcome_summary(place.outcome)
-    reasons = outcome_reasons(place.outcome, clock)
+    when = clock.when(place.day, place.period)
     return {
         "day": place.day,
         "period": place.period,
         "room": place.room,
         "room_free": place.room_free,
-        "kind": place.outcome.kind,
-        "hard": place.outcome.hard,
-        "cost": place.outcome.cost,
-        "when": clock.when(place.day, place.period),
-        "summary": summary,
-        "reasons": reasons,
-        "text": f"{clock.when(place.day, place.period)}, {room}: {summary}"
-        + (f". {'; '.join(reasons)}." if reasons else "."),
+        "when": when,
+        **_outcome_view(place.outcome, clock, f"{when}, {room}"),
     }
 
 
 def swap_view(outcome: Outcome, clock: Clock) -> dict[str, Any]:
+    return _outcome_view(outcome, clock, "swap")
+
+
+def _outcome_view(outcome: Outcome, clock: Clock, lead: str) -> dict[str, Any]:
+    """An outcome's fields for the script and the list; `text` starts with `lead`."""
     summary = outcome_summary(outcome)
     reasons = outcome_reasons(outcome, clock)
     return {
@@ -78,7 +76,7 @@ def swap_view(outcome: Outcome, clock: Clock) -> dict[str, Any]:
         "cost": outcome.cost,
         "summary": summary,
         "reasons": reasons,
-        "text": f"swap: {summary}" + (f". {'; '.join(reasons)}." if reasons else "."),
+        "text": f"{lead}: {summary}" + (f". {'; '.join(reasons)}." if reasons else "."),
     }
 
 
