@@ -1,6 +1,6 @@
 """Every soft term a formulation scores is optimised, and priced as the verifier prices it: the
 annealer's cost of a move (the Python reference move by move, the compiled kernel over a whole
-run) and the CP-SAT models' objective (the terms that do not depend on rooms across periods).
+run) and the CP-SAT model's objective (a whole timetable, and a change of some courses).
 
 comp01.ectt has double-lecture courses, rooms on three sites and daily lecture bounds, so every
 term of UD3..UD5 shows up in its timetables.
@@ -20,7 +20,7 @@ from ...timetabling.generator.annealing import anneal
 from ...timetabling.generator.annealing_reference import Annealer
 from ...timetabling.generator.indexed_problem import IndexedProblem, State
 from ...timetabling.generator.objective import evaluate
-from ...timetabling.generator.sub_model import build_sub_model, free_courses
+from ...timetabling.generator.sub_model import FreeCourse, build_sub_model, free_courses
 from ...timetabling.model import Problem
 from ...timetabling.verifier import verify
 from .solving import solve_constructed
@@ -114,24 +114,63 @@ def test_the_compiled_kernel_tracks_the_verifiers_total(
     assert cost <= evaluate(comp, starts[name]).cost
 
 
-@pytest.mark.parametrize("name", ["UD3", "UD4"])
+@pytest.mark.parametrize("name", FORMULATION_NAMES)
 def test_the_cp_sat_model_prices_a_timetable_as_the_verifier(
     name: str, problem: Problem, starts: dict[str, State]
 ) -> None:
     """The exact model with every course free, held to a start timetable: its objective is that
-    timetable's cost without double lectures and travel (which the annealer alone prices)."""
+    timetable's whole cost."""
     comp = IndexedProblem(problem, name)
     state = starts[name]
     empty: State = [[] for _ in range(comp.C)]
     free = free_courses(comp, empty, range(comp.C), None, set())
-    sub = build_sub_model(comp, state, free, empty, hint=False)
-    for c, lectures in enumerate(state):
-        for t, r in lectures:
-            sub.model.add(sub.u[c, t, r] == 1)
+    assert _objective_held_to(comp, state, free, empty) == evaluate(comp, state).cost
+
+
+@pytest.mark.parametrize("name", FORMULATION_NAMES)
+def test_the_cp_sat_neighbourhood_prices_a_change_as_the_verifier(
+    name: str, problem: Problem, starts: dict[str, State]
+) -> None:
+    """Half the courses fixed, the other half moved by random moves: the neighbourhood model's
+    objective changes by the verifier's difference, rooms across periods included."""
+    comp = IndexedProblem(problem, name)
+    before = starts[name]
+    moving = range(0, comp.C, 2)
+    fixed: State = [[] if c in moving else list(lecs) for c, lecs in enumerate(before)]
+    pinned = {(c, t) for c, lecs in enumerate(fixed) for t, _ in lecs}
+    ann = Annealer(
+        comp, before, pin_full=pinned, pin_period=set(), base=frozenset(), W=0,
+        rng=random.Random(11),
+    )  # fmt: skip
+    for _ in range(300):  # random moves and swaps of the moving courses, all accepted
+        a = ann.movable[ann.rng.randrange(len(ann.movable))]
+        t, r = ann.rng.randrange(comp.T), ann.rng.randrange(comp.R)
+        b = ann.occ[t * comp.R + r]
+        ann._try_move(a, t, r, 1e12) if b == -1 else ann._try_swap(a, b, 1e12)
+    after = ann.state()
+    assert all(sorted(after[c]) == sorted(fixed[c]) for c in range(comp.C) if c not in moving)
+    ev_before, ev_after = evaluate(comp, before), evaluate(comp, after)
+    if comp.w_dbl or comp.w_trav:  # the terms that need rooms across periods changed
+        rooms_before = ev_before.double + ev_before.travel
+        assert ev_after.double + ev_after.travel != rooms_before
+    free = free_courses(comp, fixed, moving, None, set())
+    difference = _objective_held_to(comp, after, free, fixed) - _objective_held_to(
+        comp, before, free, fixed
+    )
+    assert difference == ev_after.cost - ev_before.cost
+
+
+def _objective_held_to(
+    comp: IndexedProblem, state: State, free: dict[int, FreeCourse], fixed: State
+) -> int:
+    """The exact model's objective with its free lectures forced to where `state` has them."""
+    sub = build_sub_model(comp, state, free, fixed, hint=False)
+    for c in free:
+        for t, r in state[c]:
+            if (t, r) not in fixed[c]:
+                sub.model.add(sub.u[c, t, r] == 1)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 20.0
     assert solver.solve(sub.model) == cp_model.OPTIMAL
-    ev = evaluate(comp, state)
-    assert ev.windows > 0 and ev.load > 0  # the terms under test cost something here
-    assert solver.objective_value == ev.cost - ev.double - ev.travel
+    return round(solver.objective_value)

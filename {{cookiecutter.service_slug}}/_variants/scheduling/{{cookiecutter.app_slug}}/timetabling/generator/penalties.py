@@ -3,9 +3,10 @@
 Each builder adds the variables it needs to the model and returns its weighted terms; every
 variable is named after its rule and entities (`room_used[c0042,rB]`, `works[c0042,d2]`,
 `min_days_missing[c0042]`, `isolated[q012,d2,p3]`, `window[q012,d2,p3]`,
-`load_outside[q012,d2]`, `capacity_excess[d2,p3,>40]`), so a solution can be explained term by
-term. Double lectures and travel distance depend on rooms across periods and are left to the
-annealer, whose moves price them exactly.
+`load_outside[q012,d2]`, `unpaired[c0042,d2,p3]`, `site_change[q012,d2,p3]`,
+`capacity_excess[d2,p3,>40]`), so a solution can be explained term by term. Double lectures and
+travel distance depend on rooms across periods, so only the model with rooms (`sub_model`) has
+them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from .indexed_problem import IndexedProblem, State
+from .indexed_problem import IndexedProblem, Placed, State
 
 if TYPE_CHECKING:
     from .sub_model import FreeCourse
@@ -25,6 +26,7 @@ RoomVars = dict[tuple[int, int, int], cp_model.IntVar]  # (course, period, room)
 FreeCourses = dict[int, "FreeCourse"]
 Terms = list[cp_model.LinearExprT]  # weighted penalties, summed into the objective
 Held = Sequence[cp_model.LinearExpr | int]  # per period of a day: a curriculum's lectures there
+Held1 = cp_model.LinearExpr | int  # a lecture held (1 when fixed) or a free lecture's variables
 
 
 def room_cost_terms(comp: IndexedProblem, u: RoomVars) -> Terms:
@@ -132,7 +134,9 @@ def curriculum_day_terms(
             if comp.w_win:
                 terms += [comp.w_win * w for w in _windows(m, held, name)]
             if comp.w_load:
-                terms.append(comp.w_load * _load_outside(m, comp, held, var, day, name))
+                fixed_today = any(const[t] for t in day)
+                outside = _load_outside(m, comp, held, var, day, fixed_today, name)
+                terms.append(comp.w_load * outside)
     return terms
 
 
@@ -162,12 +166,15 @@ def _load_outside(
     held: Held,
     var: list[list[cp_model.IntVar]],
     day: range,
+    fixed_today: bool,
     name: str,
 ) -> cp_model.IntVar:
     """Lectures of the day below the minimum (when there is any) or above the maximum."""
     P = len(held)
     count = sum(held)
     busy = m.new_bool_var(f"day_held[{name}]")
+    if fixed_today:
+        m.add(busy == 1)
     for t in day:
         for v in var[t]:
             m.add(busy >= v)
@@ -176,6 +183,97 @@ def _load_outside(
     if comp.max_daily:
         m.add(outside >= count - comp.max_daily)
     return outside
+
+
+def double_lecture_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, u: RoomVars, free: FreeCourses, fixed: State
+) -> Terms:
+    """Lectures of a free double-lecture course, on a day with two or more of them, that sit
+    next to none of them in the same room (on the days where a free lecture of it may go)."""
+    if not comp.w_dbl:
+        return []
+    terms: Terms = []
+    P = comp.P
+    for c, fc in free.items():
+        if not comp.double[c] or comp.lectures[c] < 2:
+            continue
+        held, at = _course_rooms(comp, c, u, fc, fixed[c])
+        for d in sorted({t // P for t in fc.periods}):
+            day = [t for t in range(d * P, (d + 1) * P) if t in held]
+            several = m.new_bool_var(f"several[{comp.course_ids[c]},d{d}]")
+            m.add(P * several >= sum(held[t] for t in day) - 1)
+            for t in day:
+                name = f"{comp.course_ids[c]},{comp.tname(t)}"
+                paired = []
+                for r, here in at[t].items():
+                    beside = [at[s][r] for s in (t - 1, t + 1) if s in day and r in at[s]]
+                    if beside:
+                        pair = m.new_bool_var(f"paired[{name},{comp.room_ids[r]}]")
+                        m.add(pair <= here)
+                        m.add(pair <= sum(beside))
+                        paired.append(pair)
+                unpaired = m.new_bool_var(f"unpaired[{name}]")
+                m.add(unpaired >= held[t] + several - 1 - sum(paired))
+                terms.append(comp.w_dbl * unpaired)
+    return terms
+
+
+def travel_terms(
+    m: cp_model.CpModel, comp: IndexedProblem, u: RoomVars, free: FreeCourses, fixed: State
+) -> Terms:
+    """Changes of site between a curriculum's lectures in consecutive periods of a day, for the
+    curricula of the free courses, where a free lecture takes part (a curriculum holds at most
+    one lecture a period, so each pair of periods costs at most once)."""
+    if not comp.w_trav or comp.S < 2:
+        return []
+    terms: Terms = []
+    for q in sorted({q for c in free for q in comp.course_curricula[c]}):
+        held = _curriculum_sites(comp, q, u, free, fixed)
+        for t in range(comp.T - 1):
+            if (t + 1) % comp.P == 0 or not (held[t] and held[t + 1]):
+                continue
+            if all(isinstance(v, int) for v in (*held[t].values(), *held[t + 1].values())):
+                continue  # constant, not part of the sub-objective
+            change = m.new_bool_var(f"site_change[{comp.curriculum_ids[q]},{comp.tname(t)}]")
+            elsewhere = sum(held[t + 1].values())
+            for s, here in held[t].items():
+                m.add(change >= here + elsewhere - held[t + 1].get(s, 0) - 1)
+            terms.append(comp.w_trav * change)
+    return terms
+
+
+def _course_rooms(
+    comp: IndexedProblem, c: int, u: RoomVars, fc: FreeCourse, fixed: Sequence[Placed]
+) -> tuple[dict[int, Held1], dict[int, dict[int, Held1]]]:
+    """Per period: whether course c holds a lecture there, and per room whether it is there
+    (1 for a fixed lecture, a variable for a free one; periods it cannot use are absent)."""
+    held: dict[int, Held1] = {}
+    at: dict[int, dict[int, Held1]] = {}
+    for t, r in fixed:
+        held[t] = 1
+        at[t] = {r: 1}
+    for t in fc.periods:
+        rooms: dict[int, Held1] = {r: u[c, t, r] for r in comp.room_allowed[c] if (c, t, r) in u}
+        held[t] = sum(rooms.values())
+        at[t] = rooms
+    return held, at
+
+
+def _curriculum_sites(
+    comp: IndexedProblem, q: int, u: RoomVars, free: FreeCourses, fixed: State
+) -> list[dict[int, Held1]]:
+    """Per period and site: the lecture curriculum q holds there (1 when fixed, a sum of room
+    variables when free; absent sites hold none)."""
+    held: list[dict[int, Held1]] = [{} for _ in range(comp.T)]
+    for c in comp.curricula[q]:
+        for t, r in fixed[c]:
+            s = comp.site[r]
+            held[t][s] = held[t].get(s, 0) + 1
+    for (c, t, r), v in u.items():
+        if c in free and q in comp.course_curricula[c]:
+            s = comp.site[r]
+            held[t][s] = held[t].get(s, 0) + v
+    return held
 
 
 def _curriculum_occupation(
