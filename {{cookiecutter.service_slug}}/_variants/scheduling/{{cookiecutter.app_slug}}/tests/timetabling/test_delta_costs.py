@@ -9,6 +9,7 @@ term of UD3..UD5 shows up in its timetables.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 from ortools.sat.python import cp_model
@@ -84,16 +85,12 @@ def test_each_moves_delta_is_the_verifiers_difference(
     cost = verify(problem, comp.to_assignments(ann.state()), name).total_cost
     assert ann.cost == cost
     accepted = 0
-    for _ in range(1000):  # random moves and swaps, every one accepted (infinite temperature)
-        a = ann.movable[ann.rng.randrange(len(ann.movable))]
-        t, r = ann.rng.randrange(comp.T), ann.rng.randrange(comp.R)
-        b = ann.occ[t * comp.R + r]
-        delta = ann._try_move(a, t, r, 1e12) if b == -1 else ann._try_swap(a, b, 1e12)
+    for delta in _random_moves(ann, 1000):
         if delta is None:
             continue  # it would break a hard rule: the annealer never makes it
         after = verify(problem, comp.to_assignments(ann.state()), name)
         assert after.hard_violations == 0
-        assert delta == after.total_cost - cost, (name, a, t, r)
+        assert delta == after.total_cost - cost, (name, accepted)
         cost = after.total_cost
         accepted += 1
     assert accepted > 100
@@ -142,11 +139,8 @@ def test_the_cp_sat_neighbourhood_prices_a_change_as_the_verifier(
         comp, before, pin_full=pinned, pin_period=set(), base=frozenset(), W=0,
         rng=random.Random(11),
     )  # fmt: skip
-    for _ in range(300):  # random moves and swaps of the moving courses, all accepted
-        a = ann.movable[ann.rng.randrange(len(ann.movable))]
-        t, r = ann.rng.randrange(comp.T), ann.rng.randrange(comp.R)
-        b = ann.occ[t * comp.R + r]
-        ann._try_move(a, t, r, 1e12) if b == -1 else ann._try_swap(a, b, 1e12)
+    for _ in _random_moves(ann, 300):  # only the moving courses' lectures are movable
+        pass
     after = ann.state()
     assert all(sorted(after[c]) == sorted(fixed[c]) for c in range(comp.C) if c not in moving)
     ev_before, ev_after = evaluate(comp, before), evaluate(comp, after)
@@ -158,6 +152,17 @@ def test_the_cp_sat_neighbourhood_prices_a_change_as_the_verifier(
         comp, before, free, fixed
     )
     assert difference == ev_after.cost - ev_before.cost
+
+
+def _random_moves(ann: Annealer, count: int) -> Iterator[int | None]:
+    """`count` random moves and swaps of movable lectures, each made whatever it costs (infinite
+    temperature): yields each one's change in cost, or None where it would break a hard rule."""
+    comp = ann.comp
+    for _ in range(count):
+        a = ann.movable[ann.rng.randrange(len(ann.movable))]
+        t, r = ann.rng.randrange(comp.T), ann.rng.randrange(comp.R)
+        b = ann.occ[t * comp.R + r]
+        yield ann._try_move(a, t, r, 1e12) if b == -1 else ann._try_swap(a, b, 1e12)
 
 
 def _objective_held_to(

@@ -186,7 +186,12 @@ def _load_outside(
 
 
 def double_lecture_terms(
-    m: cp_model.CpModel, comp: IndexedProblem, u: RoomVars, free: FreeCourses, fixed: State
+    m: cp_model.CpModel,
+    comp: IndexedProblem,
+    x: LectureVars,
+    u: RoomVars,
+    free: FreeCourses,
+    fixed: State,
 ) -> Terms:
     """Lectures of a free double-lecture course, on a day with two or more of them, that sit
     next to none of them in the same room (on the days where a free lecture of it may go)."""
@@ -197,7 +202,8 @@ def double_lecture_terms(
     for c, fc in free.items():
         if not comp.double[c] or comp.lectures[c] < 2:
             continue
-        held, at = _course_rooms(comp, c, u, fc, fixed[c])
+        at = _course_rooms(comp, c, u, fc, fixed[c])
+        held: dict[int, Held1] = {t: 1 for t, _ in fixed[c]} | {t: x[c, t] for t in fc.periods}
         for d in sorted({t // P for t in fc.periods}):
             day = [t for t in range(d * P, (d + 1) * P) if t in held]
             several = m.new_bool_var(f"several[{comp.course_ids[c]},d{d}]")
@@ -243,20 +249,14 @@ def travel_terms(
 
 
 def _course_rooms(
-    comp: IndexedProblem, c: int, u: RoomVars, fc: FreeCourse, fixed: Sequence[Placed]
-) -> tuple[dict[int, Held1], dict[int, dict[int, Held1]]]:
-    """Per period: whether course c holds a lecture there, and per room whether it is there
-    (1 for a fixed lecture, a variable for a free one; periods it cannot use are absent)."""
-    held: dict[int, Held1] = {}
-    at: dict[int, dict[int, Held1]] = {}
-    for t, r in fixed:
-        held[t] = 1
-        at[t] = {r: 1}
-    for t in fc.periods:
-        rooms: dict[int, Held1] = {r: u[c, t, r] for r in comp.room_allowed[c] if (c, t, r) in u}
-        held[t] = sum(rooms.values())
-        at[t] = rooms
-    return held, at
+    comp: IndexedProblem, c: int, u: RoomVars, fc: FreeCourse | None, fixed: Sequence[Placed]
+) -> dict[int, dict[int, Held1]]:
+    """Per period and room: whether course c holds a lecture there (1 for a fixed lecture, a
+    variable for a free one; periods it cannot use and rooms taken by fixed lectures are absent)."""
+    at: dict[int, dict[int, Held1]] = {t: {r: 1} for t, r in fixed}
+    for t in fc.periods if fc else ():
+        at[t] = {r: u[c, t, r] for r in comp.room_allowed[c] if (c, t, r) in u}
+    return at
 
 
 def _curriculum_sites(
@@ -266,13 +266,10 @@ def _curriculum_sites(
     variables when free; absent sites hold none)."""
     held: list[dict[int, Held1]] = [{} for _ in range(comp.T)]
     for c in comp.curricula[q]:
-        for t, r in fixed[c]:
-            s = comp.site[r]
-            held[t][s] = held[t].get(s, 0) + 1
-    for (c, t, r), v in u.items():
-        if c in free and q in comp.course_curricula[c]:
-            s = comp.site[r]
-            held[t][s] = held[t].get(s, 0) + v
+        for t, rooms in _course_rooms(comp, c, u, free.get(c), fixed[c]).items():
+            for r, v in rooms.items():
+                s = comp.site[r]
+                held[t][s] = held[t].get(s, 0) + v
     return held
 
 

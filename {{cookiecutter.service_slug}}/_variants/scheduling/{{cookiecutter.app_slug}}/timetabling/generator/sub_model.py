@@ -96,7 +96,7 @@ def build_sub_model(
     terms += penalties.min_days_terms(m, comp, x, free, fixed)
     terms += penalties.isolated_terms(m, comp, x, free, fixed)
     terms += penalties.curriculum_day_terms(m, comp, x, free, fixed)
-    terms += penalties.double_lecture_terms(m, comp, u, free, fixed)
+    terms += penalties.double_lecture_terms(m, comp, x, u, free, fixed)
     terms += penalties.travel_terms(m, comp, u, free, fixed)
     if base and min_change_weight:
         # moved lectures: base lectures whose (course, period, room) disappears
