@@ -139,13 +139,19 @@ def test_the_cp_sat_neighbourhood_prices_a_change_as_the_verifier(
         comp, before, pin_full=pinned, pin_period=set(), base=frozenset(), W=0,
         rng=random.Random(11),
     )  # fmt: skip
-    for _ in _random_moves(ann, 300):  # only the moving courses' lectures are movable
-        pass
-    after = ann.state()
+    ev_before = evaluate(comp, before)
+    rooms_before = ev_before.double + ev_before.travel
+    # Only the moving courses' lectures are movable. The start comes from a timed construction,
+    # so moves go on (up to 3,000) until the terms that need rooms across periods change.
+    for done in range(300, 3001, 100):
+        for _ in _random_moves(ann, 300 if done == 300 else 100):
+            pass
+        after = ann.state()
+        ev_after = evaluate(comp, after)
+        if not (comp.w_dbl or comp.w_trav) or ev_after.double + ev_after.travel != rooms_before:
+            break
     assert all(sorted(after[c]) == sorted(fixed[c]) for c in range(comp.C) if c not in moving)
-    ev_before, ev_after = evaluate(comp, before), evaluate(comp, after)
-    if comp.w_dbl or comp.w_trav:  # the terms that need rooms across periods changed
-        rooms_before = ev_before.double + ev_before.travel
+    if comp.w_dbl or comp.w_trav:
         assert ev_after.double + ev_after.travel != rooms_before
     free = free_courses(comp, fixed, moving, None, set())
     difference = _objective_held_to(comp, after, free, fixed) - _objective_held_to(
