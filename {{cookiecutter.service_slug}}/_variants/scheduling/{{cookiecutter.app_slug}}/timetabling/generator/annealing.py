@@ -1,10 +1,12 @@
 """Simulated annealing over lecture moves and swaps, for most of the search time.
 
-One temperature schedule, geometric in elapsed time, from SA_T_START to SA_T_END. Hard
-constraints are never violated and the cost change of a move is computed locally and exactly
-(`annealing_reference` says how). With the compiled kernel (`annealing_kernel`) ready, one chain
-per worker runs in parallel threads from the same start with its own seed and the best chain
-wins; until it is ready (a cold start) the search anneals in Python, in short slices.
+One temperature schedule, geometric in elapsed time, from SA_T_START to SA_T_END. The start is
+hot enough for a chain to leave the constructed timetable's basin (docs/timetabling.md, "a
+hotter start"). Hard constraints are never violated and the cost change of a move is computed
+locally and exactly (`annealing_reference` says how). With the compiled kernel
+(`annealing_kernel`) ready, one chain per worker runs in parallel threads from the same start
+with its own seed and the best chain wins; until it is ready (a cold start) the search anneals
+in Python, in short slices.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from .indexed_problem import IndexedProblem, State
 from .objective import BaseLectures
 
 SA_SHARE = 0.9  # share of the search time spent annealing (the rest: CP-SAT neighbourhoods)
-SA_T_START = 1.0  # annealing temperature at the start and the end of the schedule
+SA_T_START = 8.0  # annealing temperature at the start and the end of the schedule
 SA_T_END = 0.02
+SA_T_START_MIN_CHANGE = 1.0  # cooler: a minimal-change run starts at its base and stays near it
 SA_KEMPE_P = 0.1  # share of the compiled moves that are Kempe-chain swaps (`annealing_kempe`)
 CHUNK_SECONDS = 0.1  # kernel calls last about this long, between stop checks and progress
 FALLBACK_SLICE = 1.0  # seconds of Python annealing between checks whether the kernel is ready
@@ -49,7 +52,7 @@ def anneal_state(ctx: SearchContext, state: State, seconds: float) -> State:
         W=ctx.W,
         seeds=[ctx.rng.randrange(1 << 30) for _ in range(ctx.workers)],
         seconds=seconds,
-        t_start=SA_T_START,
+        t_start=SA_T_START_MIN_CHANGE if ctx.W else SA_T_START,
         t_end=SA_T_END,
         kempe_p=SA_KEMPE_P,
         over=ctx.clock.over,
