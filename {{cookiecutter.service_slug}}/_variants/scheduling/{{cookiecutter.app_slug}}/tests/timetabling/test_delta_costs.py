@@ -143,8 +143,8 @@ def test_the_cp_sat_neighbourhood_prices_a_change_as_the_verifier(
     rooms_before = ev_before.double + ev_before.travel
     # Only the moving courses' lectures are movable. The start comes from a timed construction,
     # so moves go on (up to 3,000) until the terms that need rooms across periods change.
-    for done in range(300, 3001, 100):
-        for _ in _random_moves(ann, 300 if done == 300 else 100):
+    for batch in [300] + [100] * 27:
+        for _ in _random_moves(ann, batch):
             pass
         after = ann.state()
         ev_after = evaluate(comp, after)
