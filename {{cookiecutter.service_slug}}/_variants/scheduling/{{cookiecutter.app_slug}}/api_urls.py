@@ -5,6 +5,7 @@ from django.urls import path
 from .apis import (
     bulk_pins,
     exports,
+    places,
     problem_parts,
     problems,
     revision_actions,
@@ -74,6 +75,11 @@ urlpatterns = [
         "revisions/<int:revision_id>/verification/",
         verification.RevisionVerifyApi.as_view(),
         name="revision-verify",
+    ),
+    path(
+        "revisions/<int:revision_id>/places/",
+        places.RevisionPlacesApi.as_view(),
+        name="revision-places",
     ),
     path(
         "revisions/<int:revision_id>/diff/",

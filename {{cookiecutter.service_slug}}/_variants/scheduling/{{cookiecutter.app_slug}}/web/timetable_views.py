@@ -98,7 +98,11 @@ def _grid_response(
         "for_earlier_version": revision.problem_version != revision.problem.version,
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
-        **(_edit_forms(request, revision, lectures, verification, grid, clock) if editable else {}),
+        **(
+            _edit_forms(request, revision, problem, lectures, verification, grid, clock)
+            if editable
+            else {}
+        ),
         **(draft_context(request, draft, revision) if against is None else {}),
         "exports": export_links(revision, kind, key),
         "diff": diff,
@@ -112,6 +116,7 @@ def _grid_response(
 def _edit_forms(
     request: HttpRequest,
     revision: Revision,
+    problem: timetabling.Problem,
     lectures: list[Lecture],
     verification: timetabling.Verification,
     grid: Grid,
@@ -119,7 +124,6 @@ def _edit_forms(
 ) -> dict[str, Any]:
     """The Move form and the "Find a place" form (for the lectures the grid shows), and with
     `?place=` the best places for one of them in the timetable `lectures`."""
-    problem = problem_to_core(problem=revision.problem)
     move_form = MoveForm(problem=problem, clock=clock, lectures=grid.lectures, auto_id="move_%s")
     form = PlaceForm(
         request.GET if "place" in request.GET else None,

@@ -1,11 +1,12 @@
 """Guided moves on the grid: where a lecture could go (the places endpoint the grid's script
 asks, and "Find a place"), a move that picks a free room, two lectures swapped, and moves that
-would change nothing refused."""
+would change nothing refused; the same places through the API."""
 
 import pytest
 from django.test import Client
 
-from ...models import Revision
+from ...models import Course, Revision
+from ...services.problem_parts import course_update
 from .conftest import counts, web
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,55 @@ def test_find_a_place_lists_the_best_places_with_a_move_button_each(scheduler, t
     # A lecture the revision does not hold: the form says so, the page still opens.
     missing = client.get(f"/{APP}/revisions/{toy_revision.pk}/", {"place": "x"})
     assert missing.status_code == 200 and "Select a valid choice" in missing.content.decode()
+
+
+# ------------------------------------------------------------------------------ API
+TECCOS_MONDAY = {"course": "TecCos", "room": "rC", "day": 0, "period": 2}  # Mon 10:00
+
+
+def api_places(client, revision: Revision, **lecture):
+    return client.get(f"/api/v1/revisions/{revision.pk}/places/", lecture)
+
+
+def test_the_api_lists_every_other_period_best_first_for_readers(reader_client, toy_revision):
+    before = counts()
+    response = api_places(reader_client, toy_revision, **TECCOS_MONDAY)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["lecture"] == {**TECCOS_MONDAY, "pinned": False}
+    found = body["places"]
+    assert len(found) == 5 * 4 - 1 and (0, 2) not in {(p["day"], p["period"]) for p in found}
+    ranks = [(p["hard"], p["cost"]) for p in found]
+    assert ranks == sorted(ranks) and found[0]["kind"] != "hard"
+    # Wednesday 08:00 is barred for TecCos: the verifier's fact comes with the place.
+    barred = next(p for p in found if (p["day"], p["period"]) == (2, 0))
+    assert barred["kind"] == "hard" and any(
+        v["hard"] and "TecCos" in v["courses"] for v in barred["added"]
+    )
+    assert counts() == before  # computes, writes nothing
+
+
+@pytest.mark.parametrize(
+    "lecture, status, code",
+    [
+        ({"course": "TecCos", "day": 0, "period": 2}, 400, "invalid"),
+        ({"course": "TecCos", "day": "x", "period": 2, "room": "rC"}, 400, "invalid"),
+        ({"course": "TecCos", "day": 4, "period": 3, "room": "rC"}, 404, "lecture_not_found"),
+    ],
+)
+def test_the_api_refuses_a_lecture_it_cannot_find(
+    reader_client, toy_revision, lecture, status, code
+):
+    response = api_places(reader_client, toy_revision, **lecture)
+    assert response.status_code == status and response.json()["code"] == code
+    assert response.json()["message"]
+
+
+def test_the_api_answers_409_for_a_revision_of_an_older_problem_version(
+    reader_client, toy_revision
+):
+    teccos = Course.objects.get(problem=toy_revision.problem, code="TecCos")
+    course_update(course=teccos, students=5)
+    response = api_places(reader_client, toy_revision, **TECCOS_MONDAY)
+    assert response.status_code == 409 and response.json()["code"] == "stale_revision"
+    assert "version 1 of the problem" in response.json()["message"]
