@@ -210,6 +210,11 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"{self.problem_id}#{self.number}"
 
+    @property
+    def for_earlier_version(self) -> bool:
+        """Made for a problem version that edits have since replaced."""
+        return self.problem_version != self.problem.version
+
 
 class Assignment(models.Model):
     """One lecture of a revision: `course` in `room` at (`day`, `period`)."""

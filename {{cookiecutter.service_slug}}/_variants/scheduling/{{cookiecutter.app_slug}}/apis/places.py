@@ -88,7 +88,7 @@ class RevisionPlacesApi(SchedulingApi):
 def _require_current(revision: Revision) -> None:
     """Places are measured against the problem as it is now: a revision made for an older
     version may name courses or rooms that changed since."""
-    if revision.problem_version != revision.problem.version:
+    if revision.for_earlier_version:
         raise ConflictError(
             f"Revision #{revision.number} was made for version {revision.problem_version} of "
             f"the problem, which is now at version {revision.problem.version}: places are "

@@ -95,7 +95,7 @@ def _grid_response(
         "components": components_view(verification),
         "formulation": formulation_label(verification.formulation),
         "is_latest": is_latest,
-        "for_earlier_version": revision.problem_version != revision.problem.version,
+        "for_earlier_version": revision.for_earlier_version,
         "latest_url": grid_url(latest_id, show) if latest_id and not is_latest else "",
         "editable": editable,
         **(
