@@ -1,7 +1,10 @@
 """The first timetable: the periods-only model, then rooms.
 
 The periods model runs for 8 % of the budget (1 to 30 s) after its first solution; its proven
-bound is a lower bound of the cost. If CP-SAT proves it infeasible, `explain.core_reasons`
+bound is a lower bound of the cost. When it has found no solution in FIRST_SOLUTION_SHARE of
+the budget, the same model without its soft terms looks for any placement in the rest: the
+windows and student-load terms can keep a single CP-SAT thread from finding one at all, and
+the search optimises them afterwards. If CP-SAT proves it infeasible, `explain.core_reasons`
 says which courses and pins cannot be scheduled together.
 """
 
@@ -19,12 +22,16 @@ from .rooms import greedy_rooms, improve_rooms, rooms_by_cp
 Periods = dict[tuple[int, int], bool]  # (course, period) -> a lecture there
 
 
-class _KeepLast(cp_model.CpSolverSolutionCallback):
-    """Keeps the periods of the latest solution and reports its cost and bound."""
+FIRST_SOLUTION_SHARE = 0.3  # of the budget, for the model with soft terms to find a placement
 
-    def __init__(self, ctx: SearchContext, pm: PeriodModel) -> None:
+
+class _KeepLast(cp_model.CpSolverSolutionCallback):
+    """Keeps the periods of the latest solution and reports its cost and bound (a model
+    without soft terms has neither)."""
+
+    def __init__(self, ctx: SearchContext, pm: PeriodModel, scored: bool) -> None:
         super().__init__()
-        self.ctx, self.pm = ctx, pm
+        self.ctx, self.pm, self.scored = ctx, pm, scored
         self.found: Periods | None = None
 
     def on_solution_callback(self) -> None:
@@ -32,41 +39,58 @@ class _KeepLast(cp_model.CpSolverSolutionCallback):
         if ctx.first_feasible is None:
             ctx.first_feasible = ctx.clock.elapsed()
         self.found = {k: self.boolean_value(v) for k, v in self.pm.x.items()}
-        ctx.report("construct", int(self.objective_value), int(self.best_objective_bound))
+        if self.scored:
+            ctx.report("construct", int(self.objective_value), int(self.best_objective_bound))
 
 
 def construct(ctx: SearchContext, base_state: State | None) -> State | Infeasible | None:
     """A timetable (None if none was found in time), or why none exists."""
-    comp, clock = ctx.comp, ctx.clock
+    clock = ctx.clock
     ctx.report("construct", None, None, force=True)
-    pm = build_period_model(comp, pins=ctx.pins, base=ctx.base, min_change_weight=ctx.W)
-    if base_state is not None:
-        bt = {(c, t) for c, lecs in enumerate(base_state) for t, _ in lecs}
-        for k, v in pm.x.items():
-            pm.model.add_hint(v, k in bt)
-    keep = _KeepLast(ctx, pm)
     total = clock.remaining()
-    solver, status = ctx.solve_model(
-        pm.model,
-        limit=total,
-        callback=keep,
-        soft_limit=min(max(1.0, 0.08 * total), 30.0),
-        has_solution=lambda: keep.found is not None,
-    )
-    if status == cp_model.INFEASIBLE:
-        return _explain(ctx)
-    if status == cp_model.OPTIMAL:
-        ctx.bound = round(solver.objective_value)
-    elif keep.found is not None:
-        ctx.bound = max(0, int(solver.best_objective_bound))
-    if keep.found is None:
+    found = _place_periods(ctx, base_state, FIRST_SOLUTION_SHARE * total, scored=True)
+    if found is None and not clock.over():
+        found = _place_periods(ctx, base_state, clock.remaining(), scored=False)
+    if isinstance(found, Infeasible):
+        return found
+    if found is None:
         ctx.tried.append(
-            f"CP-SAT placed no complete set of lectures in periods in {clock.elapsed():.0f} s"
+            f"CP-SAT placed no complete set of lectures in periods in {clock.elapsed():.0f} s "
+            "(with the soft terms first, then without them)"
         )
         return None
     if ctx.W:
         ctx.bound = None  # the relaxation bounds cost + W * moved, not the cost alone
-    return _assign_rooms(ctx, keep.found, base_state)
+    return _assign_rooms(ctx, found, base_state)
+
+
+def _place_periods(
+    ctx: SearchContext, base_state: State | None, limit: float, *, scored: bool
+) -> Periods | Infeasible | None:
+    """Lectures in periods within `limit` seconds; `scored` keeps the soft terms (and sets the
+    lower bound), else any placement will do."""
+    pm = build_period_model(
+        ctx.comp, pins=ctx.pins, base=ctx.base, min_change_weight=ctx.W, objective=scored
+    )
+    if base_state is not None:
+        bt = {(c, t) for c, lecs in enumerate(base_state) for t, _ in lecs}
+        for k, v in pm.x.items():
+            pm.model.add_hint(v, k in bt)
+    keep = _KeepLast(ctx, pm, scored)
+    solver, status = ctx.solve_model(
+        pm.model,
+        limit=limit,
+        callback=keep,
+        soft_limit=min(max(1.0, 0.08 * ctx.clock.remaining()), 30.0),
+        has_solution=lambda: keep.found is not None,
+    )
+    if status == cp_model.INFEASIBLE:
+        return _explain(ctx)
+    if scored and status == cp_model.OPTIMAL:
+        ctx.bound = round(solver.objective_value)
+    elif scored and keep.found is not None:
+        ctx.bound = max(0, int(solver.best_objective_bound))
+    return keep.found
 
 
 def _explain(ctx: SearchContext) -> Infeasible:

@@ -92,8 +92,7 @@ def improve_rooms(ctx: SearchContext, state: State) -> State:
         if ts:
             free[c] = FreeCourse(ts, len(ts), set(ts))
     sub = build_sub_model(comp, state, free, fixed, base=ctx.base, min_change_weight=ctx.W)
-    limit = min(ROOM_PASS_LIMIT, max(0.5, 0.05 * ctx.clock.remaining()))
-    solver, status = ctx.solve_model(sub.model, limit=limit)
+    solver, status = ctx.solve_model(sub.model, limit=_room_pass_limit(ctx))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         new = extract(comp, sub, solver)
         if ctx.objective(new)[0] <= ctx.objective(state)[0]:
@@ -101,8 +100,20 @@ def improve_rooms(ctx: SearchContext, state: State) -> State:
     return state
 
 
+class _Solved(cp_model.CpSolverSolutionCallback):
+    """Notes CP-SAT's first solution, so that the solve may end soon after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.any = False
+
+    def on_solution_callback(self) -> None:
+        self.any = True
+
+
 def rooms_by_cp(ctx: SearchContext, periods: list[list[int]]) -> State | None:
-    """Rooms for the given periods by CP-SAT, when the greedy assignment found none."""
+    """Rooms for the given periods by CP-SAT, when the greedy assignment found none: past the
+    room pass's limit it stops at its first assignment, leaving the rest to the search."""
     comp = ctx.comp
     empty: State = [[] for _ in range(comp.C)]
     fixed: State = [[] for _ in range(comp.C)]
@@ -114,7 +125,18 @@ def rooms_by_cp(ctx: SearchContext, periods: list[list[int]]) -> State | None:
         if ts:
             free[c] = FreeCourse(ts, len(ts), set(ts))
     sub = build_sub_model(comp, empty, free, fixed, hint=False)
-    solver, status = ctx.solve_model(sub.model, limit=ctx.clock.remaining())
+    solved = _Solved()
+    solver, status = ctx.solve_model(
+        sub.model,
+        limit=ctx.clock.remaining(),
+        callback=solved,
+        soft_limit=_room_pass_limit(ctx),
+        has_solution=lambda: solved.any,
+    )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract(comp, sub, solver)
     return None
+
+
+def _room_pass_limit(ctx: SearchContext) -> float:
+    return min(ROOM_PASS_LIMIT, max(0.5, 0.05 * ctx.clock.remaining()))
