@@ -15,12 +15,12 @@ from typing import NamedTuple
 import pytest
 
 from ... import timetabling
+from ...timetabling.demo import DATA_DIR
 from ...timetabling.tools import cli
 
 PKG_DIR = Path(timetabling.__file__).parent
 APP = timetabling.__name__  # e.g. "scheduler.timetabling"
 ROOT = PKG_DIR.parents[1]
-DATA = PKG_DIR / "data"
 
 
 class Outcome(NamedTuple):
@@ -46,20 +46,20 @@ def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
         command = [sys.executable, "-m", APP, *args]
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
-    good = python_m("verify", str(DATA / "toy.ctt"), str(spec))
+    good = python_m("verify", str(DATA_DIR / "toy.ctt"), str(spec))
     assert good.returncode == 0, good.stderr
     assert "Total Cost = 30" in good.stdout and good.stderr == ""
-    bad = python_m("verify", str(DATA / "toy.ctt"), str(tmp_path / "missing.sol"))
+    bad = python_m("verify", str(DATA_DIR / "toy.ctt"), str(tmp_path / "missing.sol"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file" in bad.stderr
 
 
 def test_solve_then_verify(tmp_path: Path) -> None:
     out = tmp_path / "toy.sol"
-    p = run("solve", str(DATA / "toy.ctt"), "--time-limit", "1", "--seed", "1", "-o", str(out))
+    p = run("solve", str(DATA_DIR / "toy.ctt"), "--time-limit", "1", "--seed", "1", "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert "construct" in p.stderr and "done" in p.stderr
     assert "cost=" in p.stdout
-    v = run("verify", str(DATA / "toy.ctt"), str(out))
+    v = run("verify", str(DATA_DIR / "toy.ctt"), str(out))
     assert v.returncode == 0
     lines = v.stdout.splitlines()
     assert lines[0].startswith("Violations of Lectures (hard) : 0")
@@ -72,21 +72,22 @@ def test_solve_then_verify(tmp_path: Path) -> None:
     assert lines[-1].startswith("Summary: Total Cost = ")
     cost = int(p.stdout.split("cost=")[1].split()[0])
     assert lines[-1] == f"Summary: Total Cost = {cost}"
-    j = run("verify", str(DATA / "toy.ctt"), str(out), "--json")
+    j = run("verify", str(DATA_DIR / "toy.ctt"), str(out), "--json")
     data = json.loads(j.stdout)
     assert data["total_cost"] == cost and data["hard_violations"] == 0
 
 
 def test_solve_with_pins_base_and_min_change(tmp_path: Path) -> None:
     base = tmp_path / "base.sol"
-    assert run("solve", str(DATA / "toy.ctt"), "--time-limit", "1", "-o", str(base)).returncode == 0
+    made = run("solve", str(DATA_DIR / "toy.ctt"), "--time-limit", "1", "-o", str(base))
+    assert made.returncode == 0
     pin = tmp_path / "pins.txt"
     first = base.read_text().splitlines()[0].split()
     pin.write_text(f"{first[0]} * {first[2]} {first[3]}\n")
     out = tmp_path / "again.sol"
     p = run(
         "solve",
-        str(DATA / "toy.ctt"),
+        str(DATA_DIR / "toy.ctt"),
         "--time-limit",
         "1",
         "--base",
@@ -111,8 +112,8 @@ def test_bench_writes_csv_and_markdown(tmp_path: Path) -> None:
     csv_path, md_path = tmp_path / "b.csv", tmp_path / "b.md"
     p = run(
         "bench",
-        str(DATA / "toy.ctt"),
-        str(DATA / "comp01.ctt"),
+        str(DATA_DIR / "toy.ctt"),
+        str(DATA_DIR / "comp01.ctt"),
         "--time-limit",
         "1",
         "--csv",
@@ -133,7 +134,7 @@ def test_bench_seeds_append_to_one_csv_and_report_medians(tmp_path: Path) -> Non
     pooled = tmp_path / "seeds.csv"
     for seeds in ("0,1", "2"):  # two sessions, one file
         p = run(
-            "bench", str(DATA / "toy.ctt"), "--time-limit", "1", "--seeds", seeds,
+            "bench", str(DATA_DIR / "toy.ctt"), "--time-limit", "1", "--seeds", seeds,
             "--append", str(pooled),
         )  # fmt: skip
         assert p.returncode == 0, p.stderr
@@ -152,7 +153,7 @@ def test_bench_seeds_append_to_one_csv_and_report_medians(tmp_path: Path) -> Non
 
 
 def test_infeasible_problem_exits_1_with_reasons(tmp_path: Path) -> None:
-    text = (DATA / "toy.ctt").read_text().replace("SceCosC Ocra 3 3 30", "SceCosC Ocra 30 3 30")
+    text = (DATA_DIR / "toy.ctt").read_text().replace("SceCosC Ocra 3 3 30", "SceCosC Ocra 30 3 30")
     bad = tmp_path / "bad.ctt"
     bad.write_text(text)
     p = run("solve", str(bad), "--time-limit", "1", "-o", str(tmp_path / "x.sol"))
@@ -187,7 +188,7 @@ def test_bad_input_exits_2_with_one_line(
     bad.write_text("Name: x\nCourses: banana\n")
     pin = tmp_path / "pin.txt"
     pin.write_text("NoSuchCourse A 0 0\n")
-    subst = {"{toy}": str(DATA / "toy.ctt"), "{bad}": str(bad), "{pin}": str(pin)}
+    subst = {"{toy}": str(DATA_DIR / "toy.ctt"), "{bad}": str(bad), "{pin}": str(pin)}
     p = run(*[subst.get(a, a) for a in args])
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()

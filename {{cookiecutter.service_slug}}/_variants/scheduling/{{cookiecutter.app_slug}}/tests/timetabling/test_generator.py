@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from ...timetabling.demo import DATA_DIR
 from ...timetabling.formats import read_problem
 from ...timetabling.generator import (
     ANY_ROOM,
@@ -30,7 +31,6 @@ from ...timetabling.tools.bench import perturb
 from ...timetabling.verifier import verify
 from .solving import solve, solve_constructed, solve_searching
 
-DATA = Path(__file__).resolve().parents[2] / "timetabling" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "instances"
 
 
@@ -52,13 +52,13 @@ class Solved(NamedTuple):
 @pytest.fixture(scope="module")
 def comp01() -> Solved:
     """comp01 solved once (1.5 s of search, seed 0), with the progress it reported."""
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     seen: list[Progress] = []
     return Solved(problem, solve_searching(problem, 1.5, seen, seed=0), seen)
 
 
 def test_a_small_problem_is_solved_within_its_time_limit() -> None:
-    problem = read_problem(DATA / "toy.ctt")
+    problem = read_problem(DATA_DIR / "toy.ctt")
     res = solve(problem, time_limit=1.0, seed=1)
     _check(problem, res)
     assert res.status in ("feasible", "optimal") and res.first_feasible_seconds is not None
@@ -71,7 +71,7 @@ def test_ud2_timetables_pass_the_verifier(name: str, comp01: Solved) -> None:
     if name == "comp01.ctt":
         problem, res = comp01.problem, comp01.result
     else:
-        problem = read_problem(DATA / name)
+        problem = read_problem(DATA_DIR / name)
         res = solve_searching(problem, 1.0, seed=1, workers=2)
     _check(problem, res)
     assert res.first_feasible_seconds is not None
@@ -87,19 +87,19 @@ def test_comp11() -> None:
 
 @pytest.mark.parametrize("formulation", ["UD1", "UD3", "UD4", "UD5", "ITC"])
 def test_other_formulations_report_the_verifier_cost(formulation: str) -> None:
-    problem = read_problem(DATA / "comp01.ectt")
+    problem = read_problem(DATA_DIR / "comp01.ectt")
     res = solve_searching(problem, 0.3, formulation=formulation, seed=0)
     _check(problem, res, formulation)
 
 
 def test_toy_ectt_ud4_respects_room_constraints() -> None:
-    problem = read_problem(DATA / "toy.ectt")
+    problem = read_problem(DATA_DIR / "toy.ectt")
     res = solve(problem, formulation="UD4", time_limit=1.0)
     _check(problem, res, "UD4")
 
 
 def test_pins_are_kept() -> None:
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     pins = [
         Assignment("c0001", "rB", 0, 0),
         Assignment("c0002", ANY_ROOM, 4, 5),
@@ -147,7 +147,7 @@ def test_progress_is_reported_and_rate_limited(comp01: Solved) -> None:
 
 
 def test_should_stop_returns_the_best_so_far_quickly() -> None:
-    problem = read_problem(DATA / "comp07.ctt")
+    problem = read_problem(DATA_DIR / "comp07.ctt")
     t0 = time.monotonic()
     res = solve(problem, time_limit=60.0, should_stop=lambda: time.monotonic() - t0 > 0.5)
     took = time.monotonic() - t0
@@ -183,7 +183,7 @@ def test_infeasibility_core_names_the_clashing_courses() -> None:
 
 
 def test_quick_checks_explain_courses_and_curricula() -> None:
-    problem = read_problem(DATA / "toy.ctt")
+    problem = read_problem(DATA_DIR / "toy.ctt")
     courses = list(problem.courses)
     courses[0] = dataclasses.replace(courses[0], lectures=25)
     res = solve(dataclasses.replace(problem, courses=tuple(courses)), time_limit=2.0)
@@ -195,7 +195,7 @@ def test_quick_checks_explain_courses_and_curricula() -> None:
 
 
 def test_clashing_pins_are_explained() -> None:
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     pins = [Assignment("c0001", "rB", 0, 0), Assignment("c0002", "rB", 0, 0)]
     res = solve(problem, time_limit=2.0, pins=pins)
     assert res.status == "infeasible" and res.infeasible
@@ -212,7 +212,7 @@ def test_clashing_pins_are_explained() -> None:
     ],
 )
 def test_bad_requests_raise_input_errors(kwargs, message) -> None:
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     with pytest.raises(GeneratorInputError, match=message):
         solve(problem, time_limit=1.0, **kwargs)
 
@@ -238,7 +238,7 @@ def test_annealer_tracks_the_exact_cost() -> None:
     from ...timetabling.generator.indexed_problem import IndexedProblem as Compiled
     from ...timetabling.generator.objective import evaluate
 
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     comp = Compiled(problem, "UD2")
     state = comp.from_assignments(_constructed(problem).assignments)
     ann = Annealer(
@@ -268,7 +268,7 @@ def _anneal(comp, start, seconds: float, **kwargs):
 def test_compiled_annealer_tracks_the_exact_cost() -> None:
     from ...timetabling.generator.objective import evaluate
 
-    problem = read_problem(DATA / "comp07.ctt")
+    problem = read_problem(DATA_DIR / "comp07.ctt")
     comp, start = _start(problem)
     best, cost, moves = _anneal(comp, start, 0.5)
     assert moves > 100_000  # the compiled kernel ran, not the Python fallback
@@ -280,7 +280,7 @@ def test_compiled_annealer_tracks_the_exact_cost() -> None:
 def test_compiled_annealer_keeps_pins_and_counts_moved_lectures() -> None:
     from ...timetabling.generator.objective import evaluate
 
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     comp, start = _start(problem)
     lectures = [(c, t, r) for c, lecs in enumerate(start) for t, r in lecs]
     full = {(c, t): r for c, t, r in lectures[::7]}
@@ -302,7 +302,7 @@ def test_the_kernels_swap_check_agrees_with_the_evaluator() -> None:
     from ...timetabling.generator.annealing_reference import Annealer
     from ...timetabling.generator.objective import evaluate
 
-    problem = read_problem(DATA / "comp07.ctt")
+    problem = read_problem(DATA_DIR / "comp07.ctt")
     comp, start = _start(problem)
     options: dict[str, Any] = {"pin_full": set(), "pin_period": set(), "base": frozenset(), "W": 0}
     chain = _Chain(comp, Annealer(comp, start, rng=random.Random(0), **options), frozenset(), 0)
@@ -331,7 +331,7 @@ def test_annealing_runs_in_python_until_the_kernel_is_compiled(monkeypatch) -> N
 
     monkeypatch.setattr(generator_anneal, "_ready", threading.Event())  # as on a cold start
     monkeypatch.setattr(generator, "start_warm_up", lambda: None)
-    problem = read_problem(DATA / "comp01.ctt")
+    problem = read_problem(DATA_DIR / "comp01.ctt")
     comp, start = _start(problem)
     best, cost, moves = _anneal(comp, start, 0.5)
     assert 0 < moves < 1_000_000
@@ -391,7 +391,7 @@ def test_a_room_clash_forced_by_conflicts_is_explained_with_its_rooms() -> None:
 
 
 def test_a_run_that_finds_nothing_in_time_says_what_it_tried() -> None:
-    res = solve(read_problem(DATA / "comp07.ctt"), time_limit=0.05)
+    res = solve(read_problem(DATA_DIR / "comp07.ctt"), time_limit=0.05)
     assert res.status == "unknown" and not res.assignments and res.infeasible
     (reason,) = res.infeasible.reasons
     assert reason.code == "no_solution" and not res.infeasible.proven

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from .context import SearchContext
+from .context import FirstSolution, SearchContext
 from .explain import core_reasons
 from .indexed_problem import State
 from .period_model import PeriodModel, build_period_model
@@ -25,7 +25,7 @@ Periods = dict[tuple[int, int], bool]  # (course, period) -> a lecture there
 FIRST_SOLUTION_SHARE = 0.3  # of the budget, for the model with soft terms to find a placement
 
 
-class _KeepLast(cp_model.CpSolverSolutionCallback):
+class _KeepLast(FirstSolution):
     """Keeps the periods of the latest solution and reports its cost and bound (a model
     without soft terms has neither)."""
 
@@ -35,6 +35,7 @@ class _KeepLast(cp_model.CpSolverSolutionCallback):
         self.found: Periods | None = None
 
     def on_solution_callback(self) -> None:
+        super().on_solution_callback()
         ctx = self.ctx
         if ctx.first_feasible is None:
             ctx.first_feasible = ctx.clock.elapsed()
@@ -49,14 +50,16 @@ def construct(ctx: SearchContext, base_state: State | None) -> State | Infeasibl
     ctx.report("construct", None, None, force=True)
     total = clock.remaining()
     found = _place_periods(ctx, base_state, FIRST_SOLUTION_SHARE * total, scored=True)
+    tried = "with the soft terms"
     if found is None and not clock.over():
         found = _place_periods(ctx, base_state, clock.remaining(), scored=False)
+        tried = "with the soft terms first, then without them"
     if isinstance(found, Infeasible):
         return found
     if found is None:
         ctx.tried.append(
             f"CP-SAT placed no complete set of lectures in periods in {clock.elapsed():.0f} s "
-            "(with the soft terms first, then without them)"
+            f"({tried})"
         )
         return None
     if ctx.W:
@@ -82,7 +85,6 @@ def _place_periods(
         limit=limit,
         callback=keep,
         soft_limit=min(max(1.0, 0.08 * ctx.clock.remaining()), 30.0),
-        has_solution=lambda: keep.found is not None,
     )
     if status == cp_model.INFEASIBLE:
         return _explain(ctx)

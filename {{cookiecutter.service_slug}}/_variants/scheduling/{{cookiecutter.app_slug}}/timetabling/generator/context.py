@@ -71,6 +71,18 @@ class Reporter:
         self.cb(Progress(phase, round(self.clock.elapsed(), 3), best, bound, moved, iterations))
 
 
+class FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Notes that CP-SAT has found a solution, so that a solve with a `soft_limit` can end
+    soon after it; callbacks that keep more extend it and call this method first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.solved = False
+
+    def on_solution_callback(self) -> None:
+        self.solved = True
+
+
 @dataclass
 class SearchContext:
     comp: IndexedProblem
@@ -124,13 +136,14 @@ class SearchContext:
         limit: float,
         seed: int | None = None,
         workers: int | None = None,
-        callback: cp_model.CpSolverSolutionCallback | None = None,
+        callback: FirstSolution | None = None,
         soft_limit: float | None = None,
-        has_solution: Callable[[], bool] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         """Solve within `limit` seconds (and the global deadline); a watcher thread stops the
-        search on should_stop(), and past `soft_limit` seconds as soon as `has_solution()`."""
+        search on should_stop(), and past `soft_limit` seconds once a solution exists."""
+        if soft_limit is not None and callback is None:
+            callback = FirstSolution()
         solver = cp_model.CpSolver()
         prm = solver.parameters
         prm.max_time_in_seconds = max(0.05, min(limit, self.clock.remaining()))
@@ -140,7 +153,7 @@ class SearchContext:
             setattr(prm, k, v)
         done = threading.Event()
         watcher = threading.Thread(
-            target=self._watch, args=(solver, done, soft_limit, has_solution), daemon=True
+            target=self._watch, args=(solver, done, soft_limit, callback), daemon=True
         )
         watcher.start()
         try:
@@ -155,7 +168,7 @@ class SearchContext:
         solver: cp_model.CpSolver,
         done: threading.Event,
         soft_limit: float | None,
-        has_solution: Callable[[], bool] | None,
+        callback: FirstSolution | None,
     ) -> None:
         start = time.monotonic()
         while not done.wait(0.05):
@@ -165,8 +178,8 @@ class SearchContext:
             if (
                 soft_limit is not None
                 and time.monotonic() - start >= soft_limit
-                and has_solution is not None
-                and has_solution()
+                and callback is not None
+                and callback.solved
             ):
                 solver.stop_search()
                 return

@@ -100,17 +100,6 @@ def improve_rooms(ctx: SearchContext, state: State) -> State:
     return state
 
 
-class _Solved(cp_model.CpSolverSolutionCallback):
-    """Notes CP-SAT's first solution, so that the solve may end soon after it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.any = False
-
-    def on_solution_callback(self) -> None:
-        self.any = True
-
-
 def rooms_by_cp(ctx: SearchContext, periods: list[list[int]]) -> State | None:
     """Rooms for the given periods by CP-SAT, when the greedy assignment found none: past the
     room pass's limit it stops at its first assignment, leaving the rest to the search."""
@@ -125,13 +114,8 @@ def rooms_by_cp(ctx: SearchContext, periods: list[list[int]]) -> State | None:
         if ts:
             free[c] = FreeCourse(ts, len(ts), set(ts))
     sub = build_sub_model(comp, empty, free, fixed, hint=False)
-    solved = _Solved()
     solver, status = ctx.solve_model(
-        sub.model,
-        limit=ctx.clock.remaining(),
-        callback=solved,
-        soft_limit=_room_pass_limit(ctx),
-        has_solution=lambda: solved.any,
+        sub.model, limit=ctx.clock.remaining(), soft_limit=_room_pass_limit(ctx)
     )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract(comp, sub, solver)
