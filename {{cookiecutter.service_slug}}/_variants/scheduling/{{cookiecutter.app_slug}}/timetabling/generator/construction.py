@@ -1,11 +1,11 @@
 """The first timetable: the periods-only model, then rooms.
 
-The periods model runs for 8 % of the budget (1 to 30 s) after its first solution; its proven
-bound is a lower bound of the cost. When it has found no solution in FIRST_SOLUTION_SHARE of
-the budget, the same model without its soft terms looks for any placement in the rest: the
-windows and student-load terms can keep a single CP-SAT thread from finding one at all, and
-the search optimises them afterwards. If CP-SAT proves it infeasible, `explain.core_reasons`
-says which courses and pins cannot be scheduled together.
+The periods model stops once 8 % of the budget (1 to 30 s) has passed and it has a
+solution; its proven bound is a lower bound of the cost. When it has found no solution in
+FIRST_SOLUTION_SHARE of the budget, the same model without its soft terms looks for any
+placement in the rest: the windows and student-load terms can keep a single CP-SAT thread from
+finding one at all, and the search optimises them afterwards. If CP-SAT proves it infeasible,
+`explain.core_reasons` says which courses and pins cannot be scheduled together.
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ def construct(ctx: SearchContext, base_state: State | None) -> State | Infeasibl
     """A timetable (None if none was found in time), or why none exists."""
     clock = ctx.clock
     ctx.report("construct", None, None, force=True)
-    total = clock.remaining()
-    found = _place_periods(ctx, base_state, FIRST_SOLUTION_SHARE * total, scored=True)
+    found = _place_periods(ctx, base_state, FIRST_SOLUTION_SHARE * clock.remaining(), scored=True)
     tried = "with the soft terms"
     if found is None and not clock.over():
         found = _place_periods(ctx, base_state, clock.remaining(), scored=False)
